@@ -1,0 +1,177 @@
+"""THE access policy: may user U do action A to object O, and which rows may U see.
+
+Every view, API endpoint and export asks this module; none re-implements it. It knows the other
+apps' models only through the querysets and objects it is handed and their field names, so it
+sits low in the layers (above organisations, below citizens) and every app can call it.
+
+Rules (issue #2, DOMAIN.md §3):
+- municipal staff (caseworker, municipal nurse) see citizens who live in their municipality or
+  hold a grant from it;
+- hospital staff (hospital orderer, hospital nurse) see citizens with an active grant from
+  their hospital unit;
+- FSC service agents, advisors and administrators see all citizens, but only with a purpose;
+- analysts, finance, contract managers, warehouse operators and supplier viewers see no
+  personal data;
+- supplier viewers see only their own products and prices.
+"""
+
+from typing import Any, TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from forsyn.core.errors import DomainError
+from forsyn.organisations.choices import OrganisationKind, Role
+
+M = TypeVar("M", bound=Model)
+
+MUNICIPAL_ROLES = frozenset({Role.CASEWORKER, Role.NURSE})
+HOSPITAL_ROLES = frozenset({Role.HOSPITAL_ORDERER, Role.NURSE})
+FSC_PERSONAL_DATA_ROLES = frozenset({Role.SERVICE_AGENT, Role.ADVISOR, Role.ADMIN})
+GRANT_WRITER_ROLES = frozenset({Role.CASEWORKER, Role.NURSE, Role.HOSPITAL_ORDERER})
+# Roles that see the whole CPR number; everyone else sees ddmmyy-xxxx. A caseworker decides
+# grants on the person, a service agent identifies a caller by it.
+FULL_CPR_ROLES = frozenset({Role.CASEWORKER, Role.SERVICE_AGENT})
+
+DEFAULT_PURPOSE = {
+    Role.CASEWORKER: "Sagsbehandling efter serviceloven §112",
+    Role.NURSE: "Faglig rådgivning og anbefaling",
+    Role.HOSPITAL_ORDERER: "Behandling og midlertidig forsyning",
+}
+
+PURPOSE_MAX_LENGTH = 200
+
+
+def _org_kind(user: Any) -> str | None:
+    org = getattr(user, "organisation", None)
+    return org.kind if org is not None else None
+
+
+def _roles(user: Any) -> frozenset[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    roles: frozenset[str] = user.role_set()
+    return roles
+
+
+def sees_personal_data(user: Any) -> bool:
+    roles, kind = _roles(user), _org_kind(user)
+    if kind == OrganisationKind.MUNICIPALITY and roles & MUNICIPAL_ROLES:
+        return True
+    if kind == OrganisationKind.HOSPITAL_UNIT and roles & HOSPITAL_ROLES:
+        return True
+    return kind == OrganisationKind.SERVICE_CENTRE and bool(roles & FSC_PERSONAL_DATA_ROLES)
+
+
+def needs_purpose(user: Any) -> bool:
+    """FSC staff see every citizen, so each look must state why."""
+    return _org_kind(user) == OrganisationKind.SERVICE_CENTRE
+
+
+def purpose_for(user: Any, purpose: str | None) -> str:
+    """The purpose to log, or DomainError naming the `purpose` field."""
+    stated = (purpose or "").strip()
+    if len(stated) > PURPOSE_MAX_LENGTH:
+        raise DomainError(
+            "purpose too long",
+            code="purpose_too_long",
+            fields={"purpose": f"at most {PURPOSE_MAX_LENGTH} characters"},
+        )
+    if stated:
+        return stated
+    if needs_purpose(user):
+        raise DomainError(
+            "a purpose is required",
+            code="purpose_required",
+            fields={"purpose": "state why you need this citizen's data"},
+        )
+    for role in sorted(_roles(user)):
+        if role in DEFAULT_PURPOSE:
+            return DEFAULT_PURPOSE[role]
+    return "Adgang"
+
+
+def shows_full_cpr(user: Any) -> bool:
+    return bool(_roles(user) & FULL_CPR_ROLES) and sees_personal_data(user)
+
+
+def _grant_model(citizens: QuerySet[Any]) -> Any:
+    return citizens.model._meta.get_field("grants").related_model
+
+
+def citizens_visible(user: Any, citizens: QuerySet[M]) -> QuerySet[M]:
+    """Filter a Citizen queryset to the rows `user` may see."""
+    if not sees_personal_data(user):
+        return citizens.none()
+    kind, org_id = _org_kind(user), user.organisation_id
+    if kind == OrganisationKind.SERVICE_CENTRE:
+        return citizens
+    grants = _grant_model(citizens).objects.filter(
+        citizen_id=OuterRef("pk"), granting_organisation_id=org_id
+    )
+    if kind == OrganisationKind.MUNICIPALITY:
+        return citizens.filter(Q(municipality_id=org_id) | Exists(grants))
+    return citizens.filter(Exists(grants.filter(status="active")))
+
+
+def may_view_citizen(user: Any, citizen: Any) -> bool:
+    return citizens_visible(user, type(citizen).objects.filter(pk=citizen.pk)).exists()
+
+
+def grants_visible(user: Any, grants: QuerySet[M]) -> QuerySet[M]:
+    """Grants of the citizens `user` may see (any granting organisation: the whole picture)."""
+    citizen_model = grants.model._meta.get_field("citizen").related_model
+    visible = citizens_visible(user, citizen_model.objects.all())
+    if not sees_personal_data(user):
+        return grants.none()
+    if _org_kind(user) == OrganisationKind.SERVICE_CENTRE:
+        return grants
+    return grants.filter(citizen__in=visible.values("pk"))
+
+
+def may_write_grant(user: Any, *, granting_organisation: Any) -> bool:
+    """Caseworkers and nurses write their own municipality's grants; hospital staff their
+    unit's temporary grants. Nobody writes another organisation's grants."""
+    if granting_organisation is None or not _roles(user) & GRANT_WRITER_ROLES:
+        return False
+    if user.organisation_id != granting_organisation.pk:
+        return False
+    kind = _org_kind(user)
+    roles = _roles(user)
+    if kind == OrganisationKind.MUNICIPALITY:
+        return bool(roles & {Role.CASEWORKER})
+    return kind == OrganisationKind.HOSPITAL_UNIT and bool(roles & HOSPITAL_ROLES)
+
+
+def may_view_access_log(user: Any, citizen: Any) -> bool:
+    """Caseworkers see who accessed their citizens; FSC administrators see it for anyone."""
+    roles = _roles(user)
+    if Role.CASEWORKER in roles or Role.ADMIN in roles:
+        return may_view_citizen(user, citizen)
+    return False
+
+
+def products_visible(user: Any, products: QuerySet[M]) -> QuerySet[M]:
+    """Every staff user sees the shared assortment; a supplier only its own products."""
+    roles = _roles(user)
+    if not roles:
+        return products.none()
+    if _org_kind(user) == OrganisationKind.SUPPLIER:
+        return products.filter(supplier_id=user.organisation_id)
+    return products
+
+
+def prices_visible(user: Any, entries: QuerySet[M]) -> QuerySet[M]:
+    roles = _roles(user)
+    if not roles:
+        return entries.none()
+    if _org_kind(user) == OrganisationKind.SUPPLIER:
+        return entries.filter(contract__supplier_id=user.organisation_id)
+    return entries
+
+
+def may_manage_contracts(user: Any) -> bool:
+    return bool(_roles(user) & {Role.CONTRACT_MANAGER, Role.ADMIN})
+
+
+def may_view_organisations(user: Any) -> bool:
+    return bool(_roles(user))

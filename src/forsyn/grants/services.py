@@ -1,0 +1,423 @@
+"""Writes of grants. Every write is authorized by the policy, logged in the access log (a
+grant is health data about the citizen) and recorded in the grant's change history."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from forsyn.access import policy
+from forsyn.audit.services import access_log
+from forsyn.catalogue.models import Category, Product, ProductArea
+from forsyn.citizens.models import Citizen
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.grants.choices import GrantEventKind, GrantStatus, LegalBasis
+from forsyn.grants.models import Grant, GrantEvent, GrantLine
+from forsyn.grants.rules import may_change_status
+
+MAX_PIECES_PER_MONTH = 10_000
+HOLE_SIZE_RANGE_MM = (5, 120)
+
+
+@dataclass(frozen=True)
+class GrantLineInput:
+    id: int | None = None
+    gtin: str | None = None
+    category: str | None = None
+    pieces_per_month: int = 0
+    hole_size_mm: int | None = None
+    free_choice: bool = False
+    free_choice_product: str = ""
+    free_choice_price_difference: Decimal | None = None
+
+
+_UNSET: Any = object()
+
+
+def _check_organisation(
+    errors: dict[str, str], organisation: Any, legal_basis: str
+) -> None:
+    if legal_basis == LegalBasis.SEL_112 and organisation.kind != "municipality":
+        errors["legal_basis"] = "a §112 grant is decided by the citizen's municipality"
+    if legal_basis == LegalBasis.HOSPITAL_TEMPORARY and organisation.kind != "hospital_unit":
+        errors["legal_basis"] = "a temporary hospital grant is given by a hospital unit"
+
+
+def _check_dates(
+    errors: dict[str, str],
+    *,
+    legal_basis: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    follow_up_on: dt.date | None,
+) -> None:
+    if valid_until is not None and valid_until <= valid_from:
+        errors["valid_until"] = "must be after valid from"
+    if follow_up_on is not None and follow_up_on < valid_from:
+        errors["follow_up_on"] = "may not be before valid from"
+    if legal_basis == LegalBasis.HOSPITAL_TEMPORARY and valid_until is None:
+        errors["valid_until"] = "a temporary hospital grant has an end date"
+
+
+def _resolve_lines(
+    errors: dict[str, str], area: ProductArea, lines: list[GrantLineInput]
+) -> list[tuple[GrantLineInput, Product | None, Category | None]]:
+    gtins = {line.gtin for line in lines if line.gtin}
+    codes = {line.category for line in lines if line.category}
+    products = {
+        p.gtin: p
+        for p in Product.objects.filter(gtin__in=gtins).select_related("category", "successor")
+    }
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+    resolved: list[tuple[GrantLineInput, Product | None, Category | None]] = []
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        prefix = f"lines[{i}]"
+        product: Product | None = None
+        category: Category | None = None
+        if bool(line.gtin) == bool(line.category):
+            errors[prefix] = "give either a product (gtin) or a category, not both"
+            continue
+        if line.gtin:
+            product = products.get(line.gtin)
+            if product is None:
+                errors[f"{prefix}.gtin"] = f"no product with GTIN {line.gtin}"
+            elif product.category.product_area_id != area.pk:
+                errors[f"{prefix}.gtin"] = f"the product is not in the product area {area.code}"
+            elif product.status != "active":
+                successor = f"; its successor is {product.successor.gtin}" if product.successor else ""
+                errors[f"{prefix}.gtin"] = f"the product is phased out{successor}"
+        else:
+            category = categories.get(line.category or "")
+            if category is None:
+                errors[f"{prefix}.category"] = f"no category '{line.category}'"
+            elif category.product_area_id != area.pk:
+                errors[f"{prefix}.category"] = (
+                    f"the category is not in the product area {area.code}"
+                )
+        key = f"p{line.gtin}" if line.gtin else f"c{line.category}"
+        if key in seen:
+            errors[prefix] = "the same product or category twice in one grant"
+        seen.add(key)
+        if not 1 <= line.pieces_per_month <= MAX_PIECES_PER_MONTH:
+            errors[f"{prefix}.pieces_per_month"] = (
+                f"must be between 1 and {MAX_PIECES_PER_MONTH}"
+            )
+        if line.hole_size_mm is not None:
+            low, high = HOLE_SIZE_RANGE_MM
+            if not low <= line.hole_size_mm <= high:
+                errors[f"{prefix}.hole_size_mm"] = f"must be between {low} and {high} mm"
+            elif product is not None and not product.is_cut_to_fit:
+                errors[f"{prefix}.hole_size_mm"] = "the product is not cut to fit"
+            elif (
+                product is not None
+                and product.cut_min_mm is not None
+                and product.cut_max_mm is not None
+                and not product.cut_min_mm <= line.hole_size_mm <= product.cut_max_mm
+            ):
+                errors[f"{prefix}.hole_size_mm"] = (
+                    f"the product can be cut from {product.cut_min_mm} to {product.cut_max_mm} mm"
+                )
+        if line.free_choice:
+            if not line.free_choice_product.strip():
+                errors[f"{prefix}.free_choice_product"] = "name the product chosen"
+            diff = line.free_choice_price_difference
+            if diff is None or diff < 0:
+                errors[f"{prefix}.free_choice_price_difference"] = (
+                    "give the price difference per piece (0 or more)"
+                )
+            elif diff.as_tuple().exponent < -4:  # type: ignore[operator]
+                errors[f"{prefix}.free_choice_price_difference"] = "at most 4 decimals"
+        resolved.append((line, product, category))
+    return resolved
+
+
+def _line_fields(
+    line: GrantLineInput, product: Product | None, category: Category | None
+) -> dict[str, Any]:
+    return {
+        "product": product,
+        "category": category,
+        "pieces_per_month": line.pieces_per_month,
+        "hole_size_mm": line.hole_size_mm,
+        "free_choice": line.free_choice,
+        "free_choice_product": line.free_choice_product.strip() if line.free_choice else "",
+        "free_choice_price_difference": (
+            line.free_choice_price_difference if line.free_choice else None
+        ),
+    }
+
+
+def _describe_line(fields: dict[str, Any]) -> dict[str, Any]:
+    what = fields["product"].gtin if fields["product"] else f"category {fields['category'].code}"
+    return {
+        "what": what,
+        "pieces_per_month": fields["pieces_per_month"],
+        "hole_size_mm": fields["hole_size_mm"],
+        "free_choice": fields["free_choice"],
+        "free_choice_product": fields["free_choice_product"],
+        "free_choice_price_difference": (
+            str(fields["free_choice_price_difference"])
+            if fields["free_choice_price_difference"] is not None
+            else None
+        ),
+    }
+
+
+def _log_change(actor: Any, grant: Grant, action: str, channel: str, purpose: str | None) -> None:
+    access_log(
+        actor=actor,
+        citizen_ids=[grant.citizen_id],
+        action=action,
+        channel=channel,
+        resource=f"grant {grant.pk}",
+        purpose=policy.purpose_for(actor, purpose),
+    )
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    actor: Any,
+    citizen_id: int,
+    product_area_code: str,
+    legal_basis: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    follow_up_on: dt.date | None = None,
+    case_number: str = "",
+    note: str = "",
+    status: str = GrantStatus.DRAFT,
+    lines: list[GrantLineInput],
+    channel: str = "page",
+    purpose: str | None = None,
+) -> Grant:
+    """Create a grant from the actor's own organisation. NotFound if the citizen is not
+    visible to the actor; DomainError naming each invalid field otherwise."""
+    citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
+    if citizen is None:
+        raise NotFound
+    organisation = actor.organisation
+    if not policy.may_write_grant(actor, granting_organisation=organisation):
+        raise DomainError(
+            "you may not grant products",
+            code="grant_forbidden",
+            fields={"granting_organisation": "your role may not write grants"},
+        )
+    errors: dict[str, str] = {}
+    area = ProductArea.objects.filter(code=product_area_code).first()
+    if area is None:
+        errors["product_area"] = f"no product area '{product_area_code}'"
+    if legal_basis not in LegalBasis.values:
+        errors["legal_basis"] = f"must be one of {', '.join(LegalBasis.values)}"
+    else:
+        _check_organisation(errors, organisation, legal_basis)
+    if status not in (GrantStatus.DRAFT, GrantStatus.ACTIVE):
+        errors["status"] = "a new grant is a draft or active"
+    _check_dates(
+        errors,
+        legal_basis=legal_basis,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        follow_up_on=follow_up_on,
+    )
+    if status == GrantStatus.ACTIVE and not lines:
+        errors["lines"] = "an active grant has at least one line"
+    resolved = _resolve_lines(errors, area, lines) if area is not None else []
+    if errors:
+        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+    assert area is not None  # noqa: S101
+    grant = Grant.objects.create(
+        citizen=citizen,
+        granting_organisation=organisation,
+        product_area=area,
+        legal_basis=legal_basis,
+        case_number=case_number.strip(),
+        status=status,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        follow_up_on=follow_up_on,
+        note=note,
+    )
+    line_fields = [_line_fields(line, p, c) for line, p, c in resolved]
+    GrantLine.objects.bulk_create(GrantLine(grant=grant, **f) for f in line_fields)
+    GrantEvent.objects.create(
+        grant=grant,
+        actor=actor,
+        kind=GrantEventKind.CREATED,
+        summary=f"Bevilling oprettet ({status}) med {len(line_fields)} linje(r)",
+        changes={"lines": [_describe_line(f) for f in line_fields], "status": status},
+    )
+    _log_change(actor, grant, "create", channel, purpose)
+    return grant
+
+
+def _writable_grant(actor: Any, grant_id: int) -> Grant:
+    grant = (
+        policy.grants_visible(actor, Grant.objects.select_for_update().filter(pk=grant_id))
+        .select_related("granting_organisation", "product_area")
+        .first()
+    )
+    if grant is None:
+        raise NotFound
+    if not policy.may_write_grant(actor, granting_organisation=grant.granting_organisation):
+        raise DomainError(
+            "you may not change this grant",
+            code="grant_forbidden",
+            fields={"granting_organisation": "only the granting organisation changes a grant"},
+        )
+    return grant
+
+
+def _serial(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic
+def grant_update(
+    *,
+    actor: Any,
+    grant_id: int,
+    valid_from: dt.date = _UNSET,
+    valid_until: dt.date | None = _UNSET,
+    follow_up_on: dt.date | None = _UNSET,
+    case_number: str = _UNSET,
+    note: str = _UNSET,
+    status: str = _UNSET,
+    status_reason: str = _UNSET,
+    lines: list[GrantLineInput] | None = None,
+    channel: str = "page",
+    purpose: str | None = None,
+) -> Grant:
+    """Change a grant's fields, status and lines (a given `lines` list is the new set: lines
+    with an id are changed, lines without are added, lines left out are removed)."""
+    grant = _writable_grant(actor, grant_id)
+    if grant.status == GrantStatus.ENDED:
+        raise DomainError(
+            "an ended grant cannot change", code="grant_ended", fields={"status": "the grant has ended"}
+        )
+    errors: dict[str, str] = {}
+    new = {
+        "valid_from": grant.valid_from if valid_from is _UNSET else valid_from,
+        "valid_until": grant.valid_until if valid_until is _UNSET else valid_until,
+        "follow_up_on": grant.follow_up_on if follow_up_on is _UNSET else follow_up_on,
+        "case_number": grant.case_number if case_number is _UNSET else case_number.strip(),
+        "note": grant.note if note is _UNSET else note,
+        "status": grant.status if status is _UNSET else status,
+        "status_reason": grant.status_reason if status_reason is _UNSET else status_reason.strip(),
+    }
+    if new["status"] != grant.status:
+        if new["status"] not in GrantStatus.values:
+            errors["status"] = f"must be one of {', '.join(GrantStatus.values)}"
+        elif not may_change_status(grant.status, new["status"]):
+            errors["status"] = f"a {grant.status} grant cannot become {new['status']}"
+        elif new["status"] in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not new[
+            "status_reason"
+        ]:
+            errors["status_reason"] = "give a reason for suspending or ending the grant"
+    _check_dates(
+        errors,
+        legal_basis=grant.legal_basis,
+        valid_from=new["valid_from"],
+        valid_until=new["valid_until"],
+        follow_up_on=new["follow_up_on"],
+    )
+    current_lines = {line.pk: line for line in grant.lines.filter(is_active=True)}
+    resolved = _resolve_lines(errors, grant.product_area, lines) if lines is not None else []
+    for i, (line_input, _, _) in enumerate(resolved):
+        if line_input.id is not None and line_input.id not in current_lines:
+            errors[f"lines[{i}].id"] = f"no active line {line_input.id} in this grant"
+    final_line_count = len(lines) if lines is not None else len(current_lines)
+    if new["status"] == GrantStatus.ACTIVE and final_line_count == 0:
+        errors["lines"] = "an active grant has at least one line"
+    if errors:
+        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+
+    changes = {
+        field: [_serial(getattr(grant, field)), _serial(value)]
+        for field, value in new.items()
+        if getattr(grant, field) != value
+    }
+    status_changed = "status" in changes
+    for field, value in new.items():
+        setattr(grant, field, value)
+    grant.save()
+    events: list[GrantEvent] = []
+    if changes:
+        kind = GrantEventKind.STATUS if status_changed else GrantEventKind.CHANGED
+        summary = (
+            f"Status: {changes['status'][0]} → {changes['status'][1]}"
+            if status_changed
+            else "Ændret: " + ", ".join(sorted(changes))
+        )
+        events.append(
+            GrantEvent(grant=grant, actor=actor, kind=kind, summary=summary, changes=changes)
+        )
+    if lines is not None:
+        events.extend(_replace_lines(actor, grant, current_lines, resolved))
+    GrantEvent.objects.bulk_create(events)
+    if events:
+        _log_change(actor, grant, "change", channel, purpose)
+    return grant
+
+
+def _replace_lines(
+    actor: Any,
+    grant: Grant,
+    current: dict[int, GrantLine],
+    resolved: list[tuple[GrantLineInput, Product | None, Category | None]],
+) -> list[GrantEvent]:
+    events: list[GrantEvent] = []
+    kept: set[int] = set()
+    for line_input, product, category in resolved:
+        fields = _line_fields(line_input, product, category)
+        if line_input.id is None:
+            GrantLine.objects.create(grant=grant, **fields)
+            events.append(
+                GrantEvent(
+                    grant=grant,
+                    actor=actor,
+                    kind=GrantEventKind.LINE_ADDED,
+                    summary=f"Linje tilføjet: {_describe_line(fields)['what']}",
+                    changes={"line": _describe_line(fields)},
+                )
+            )
+            continue
+        kept.add(line_input.id)
+        existing = current[line_input.id]
+        before = _describe_line({k: getattr(existing, k) for k in fields})
+        after = _describe_line(fields)
+        if before != after:
+            for key, value in fields.items():
+                setattr(existing, key, value)
+            existing.save()
+            events.append(
+                GrantEvent(
+                    grant=grant,
+                    actor=actor,
+                    kind=GrantEventKind.LINE_CHANGED,
+                    summary=f"Linje ændret: {after['what']}",
+                    changes={
+                        k: [before[k], after[k]] for k in after if before[k] != after[k]
+                    },
+                )
+            )
+    for line_id, line in current.items():
+        if line_id in kept:
+            continue
+        # Lines are deactivated, not deleted: orders and history refer to them.
+        line.is_active = False
+        line.save(update_fields=["is_active"])
+        what = line.product.gtin if line.product else f"category {line.category.code}"  # type: ignore[union-attr]
+        events.append(
+            GrantEvent(
+                grant=grant,
+                actor=actor,
+                kind=GrantEventKind.LINE_REMOVED,
+                summary=f"Linje fjernet: {what}",
+                changes={"line_id": line_id},
+            )
+        )
+    return events

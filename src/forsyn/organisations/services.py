@@ -1,0 +1,88 @@
+"""Writes for organisations, users, roles and tokens."""
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from forsyn.core.errors import DomainError
+from forsyn.core.identifiers import clean_cvr, clean_gln
+from forsyn.organisations.choices import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
+from forsyn.organisations.models import ApiToken, Organisation, User, UserRole
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    kind: str,
+    code: str,
+    name: str,
+    cvr: str = "",
+    gln: str = "",
+    region: Organisation | None = None,
+) -> Organisation:
+    errors: dict[str, str] = {}
+    if kind not in OrganisationKind.values:
+        errors["kind"] = f"unknown kind '{kind}'"
+    if kind == OrganisationKind.MUNICIPALITY and not (len(code) == 3 and code.isdigit()):
+        errors["code"] = "a municipality code has 3 digits"
+    for field, value, clean in (("cvr", cvr, clean_cvr), ("gln", gln, clean_gln)):
+        if value:
+            try:
+                clean(value)
+            except ValueError as exc:
+                errors[field] = str(exc)
+    if kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.HOSPITAL_UNIT) and (
+        region is None or region.kind != OrganisationKind.REGION
+    ):
+        errors["region"] = "a municipality or hospital unit belongs to a region"
+    if errors:
+        raise DomainError("invalid organisation", code="organisation_invalid", fields=errors)
+    return Organisation.objects.create(
+        kind=kind, code=code, name=name, cvr=cvr, gln=gln, region=region
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    organisation: Organisation,
+    roles: Iterable[str],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    role_list = sorted(set(roles))
+    for role in role_list:
+        if role not in Role.values:
+            raise DomainError(f"unknown role '{role}'", code="role_unknown", fields={"roles": role})
+        if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+            raise DomainError(
+                f"role '{role}' does not belong in a {organisation.kind}",
+                code="role_organisation_mismatch",
+                fields={"roles": role},
+            )
+    user = User(
+        username=username,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=Role.ADMIN in role_list,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in role_list])
+    return user
+
+
+def token_create(*, user: User) -> str:
+    """Create a bearer token for `user` and return it; only its digest is stored."""
+    token = "fsn_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(token), prefix=token[:8])
+    return token
