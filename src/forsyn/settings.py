@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "forsyn.grants",
     "forsyn.orders",
     "forsyn.demo",
+    "forsyn.web",
 ]
 
 MIDDLEWARE = [

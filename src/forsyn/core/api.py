@@ -1,0 +1,50 @@
+"""Shared pieces of the JSON API: pagination, purposes, error shapes."""
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+from pydantic import ConfigDict
+
+T = TypeVar("T")
+
+MAX_LIMIT = 200
+
+
+class StrictSchema(Schema):
+    """Input schema: unknown fields are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem] | str
+
+
+def page(qs: "QuerySet[Any] | Sequence[Any]", *, limit: int, offset: int) -> tuple[list[Any], int]:
+    """One page of `qs` and the total count (two queries)."""
+    count = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    return list(qs[offset : offset + limit]), count
+
+
+def purpose_of(request: HttpRequest, purpose: str | None = None) -> str | None:
+    """The purpose of a personal-data read: the `purpose` parameter or the X-Purpose header."""
+    return purpose or request.headers.get("X-Purpose") or None
+
+
+def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, Any]:
+    return {
+        "detail": [
+            {"loc": [where, *name.replace("]", "").replace("[", ".").split(".")], "msg": msg,
+             "type": "value_error"}
+            for name, msg in fields.items()
+        ]
+    }
