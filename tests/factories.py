@@ -16,7 +16,7 @@ from forsyn.grants.models import Grant, GrantLine
 from forsyn.organisations.models import Organisation, User, UserRole
 from forsyn.orders.models import Order, OrderLine
 
-_gtins = itertools.count(1)
+_gtins = itertools.count(100_000)
 _cprs = itertools.count(1)
 
 
