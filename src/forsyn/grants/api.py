@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
 from forsyn.core.api import StrictSchema, purpose_of
@@ -144,7 +144,7 @@ def citizen_grants(
 
 
 @router.post("/grants", response={201: GrantOut}, summary="Create a grant")
-def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str, Any]]:
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status:
     grant = grant_create(
         actor=request.user,
         citizen_id=payload.citizen,
@@ -160,7 +160,7 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str,
         channel="api",
         purpose=purpose_of(request, payload.purpose),
     )
-    return 201, _fresh(request, grant.pk)
+    return Status(201, _fresh(request, grant.pk))
 
 
 @router.get("/grants/{int:grant_id}", response=GrantOut, summary="One grant")

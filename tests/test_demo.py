@@ -1,0 +1,46 @@
+"""Demo data: deterministic, with the logins the README promises."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from forsyn.catalogue.models import Participation, Product
+from forsyn.citizens.models import Citizen
+from forsyn.grants.models import Grant
+from forsyn.orders.models import Order
+from forsyn.organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("loaddemo", "--scale", "small", "--seed", "3")
+    out = capsys.readouterr().out
+    assert "Demo logins (password for all: forsyn-demo-2026):" in out
+    assert Organisation.objects.filter(kind="region").count() == 5
+    assert Organisation.objects.filter(kind="municipality").count() == 98
+    assert Organisation.objects.filter(kind="supplier").count() == 5
+    assert Citizen.objects.count() == 500
+    stoma = Product.objects.filter(category__product_area__code="stoma").count()
+    assert 190 <= stoma <= 220
+    assert Product.objects.filter(category__product_area__code="urology").values("category").distinct().count() == 33
+    municipal = Participation.objects.filter(organisation__kind="municipality", product_area__code="stoma")
+    assert municipal.count() == 31
+    assert str(municipal.get(organisation__code="751").go_live_on) == "2023-06-01"
+    first = list(Citizen.objects.order_by("pk").values_list("cpr", "last_name")[:5])
+    grants = Grant.objects.count()
+    call_command("demo-logins", "--json")
+    logins = json.loads(capsys.readouterr().out)
+    pairs = {(row["role"], row["organisation_code"]) for row in logins}
+    assert {("caseworker", "751"), ("caseworker", "461"), ("nurse", "751")} <= pairs
+    assert {"caseworker", "nurse", "hospital_orderer", "service_agent", "advisor", "warehouse_operator",
+            "finance", "contract_manager", "analyst", "supplier_viewer", "admin"} <= {r["role"] for r in logins}
+    assert set(logins[0]) == {"username", "password", "role", "organisation_code"}
+    # Same seed, same data.
+    Order.objects.all().delete()
+    Grant.objects.all().delete()
+    Citizen.objects.all().delete()
+    call_command("loaddemo", "--scale", "small", "--seed", "3")
+    assert list(Citizen.objects.order_by("pk").values_list("cpr", "last_name")[:5]) == first
+    assert Grant.objects.count() == grants
