@@ -13,8 +13,8 @@ from forsyn.citizens.models import Citizen
 from forsyn.contracts.models import Contract, Lot, PriceListEntry, Tender
 from forsyn.core.identifiers import with_check_digit
 from forsyn.grants.models import Grant, GrantLine
-from forsyn.organisations.models import Organisation, User, UserRole
 from forsyn.orders.models import Order, OrderLine
+from forsyn.organisations.models import Organisation, User, UserRole
 
 _gtins = itertools.count(100_000)
 _cprs = itertools.count(1)
@@ -64,7 +64,9 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citizen
 
-    cpr = factory.LazyFunction(lambda: f"0101{50 + next(_cprs) % 40:02d}{next(_cprs) % 4}{next(_cprs) % 1000:03d}")
+    cpr = factory.LazyFunction(
+        lambda: f"0101{50 + next(_cprs) % 40:02d}{next(_cprs) % 4}{next(_cprs) % 1000:03d}"
+    )
     first_name = "Karen"
     last_name = factory.Sequence(lambda n: f"Jensen{n}")
     street = "Algade 1"
@@ -116,15 +118,25 @@ class ContractFactory(factory.django.DjangoModelFactory):
     ends_on = dt.date(2027, 6, 1)
 
 
-def price(contract: Contract, product: Product, amount: str, valid_from: dt.date,
-          valid_until: dt.date | None = None) -> PriceListEntry:
+def price(
+    contract: Contract,
+    product: Product,
+    amount: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> PriceListEntry:
     return PriceListEntry.objects.create(
-        contract=contract, product=product, price=Decimal(amount), valid_from=valid_from,
+        contract=contract,
+        product=product,
+        price=Decimal(amount),
+        valid_from=valid_from,
         valid_until=valid_until,
     )
 
 
-def participate(org: Organisation, area_code: str = "stoma", go_live: dt.date = dt.date(2023, 6, 1)) -> None:
+def participate(
+    org: Organisation, area_code: str = "stoma", go_live: dt.date = dt.date(2023, 6, 1)
+) -> None:
     Participation.objects.create(organisation=org, product_area=area(area_code), go_live_on=go_live)
 
 
@@ -149,8 +161,9 @@ class GrantLineFactory(factory.django.DjangoModelFactory):
     pieces_per_month = 30
 
 
-def order_pieces(line: GrantLine, pieces: int, *, at: dt.datetime | None = None,
-                 status: str = "approved") -> OrderLine:
+def order_pieces(
+    line: GrantLine, pieces: int, *, at: dt.datetime | None = None, status: str = "approved"
+) -> OrderLine:
     """An order row created directly (the ordering issue builds the real flow on it)."""
     assert line.product is not None
     order = Order.objects.create(
@@ -160,8 +173,11 @@ def order_pieces(line: GrantLine, pieces: int, *, at: dt.datetime | None = None,
         placed_at=at or timezone.now(),
     )
     return OrderLine.objects.create(
-        order=order, grant_line=line, product=line.product,
-        order_units=max(1, pieces // line.product.pieces_per_unit), pieces=pieces,
+        order=order,
+        grant_line=line,
+        product=line.product,
+        order_units=max(1, pieces // line.product.pieces_per_unit),
+        pieces=pieces,
     )
 
 

@@ -25,10 +25,14 @@ class Api:
         return self.client.get(f"/api/v1{path}", params, headers=self.headers)
 
     def post(self, path: str, body: Any) -> Any:
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json", headers=self.headers)
+        return self.client.post(
+            f"/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
 
     def patch(self, path: str, body: Any) -> Any:
-        return self.client.patch(f"/api/v1{path}", body, content_type="application/json", headers=self.headers)
+        return self.client.patch(
+            f"/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
 
 
 @pytest.fixture
@@ -40,22 +44,41 @@ def w() -> dict[str, Any]:
     analyst = f.make_user("analyst", f.service_centre())
     citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234")
     bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
-    plate = f.ProductFactory(gtin="5700000000028", pieces_per_unit=5, cut_min_mm=10, cut_max_mm=45,
-                             category=f.CategoryFactory(code="stoma-2p-plate", name_da="Basisplade"))
+    plate = f.ProductFactory(
+        gtin="5700000000028",
+        pieces_per_unit=5,
+        cut_min_mm=10,
+        cut_max_mm=45,
+        category=f.CategoryFactory(code="stoma-2p-plate", name_da="Basisplade"),
+    )
     grant = f.GrantFactory(citizen=citizen, valid_from=dt.date(2025, 1, 15))
     line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
     contract = f.ContractFactory()
     f.price(contract, bag, "27.5000", dt.date(2023, 6, 1), dt.date(2025, 6, 1))
     f.price(contract, bag, "28.3250", dt.date(2025, 6, 1))
-    return {"cw": cw, "other_cw": other_cw, "agent": agent, "analyst": analyst, "citizen": citizen,
-            "grant": grant, "line": line, "bag": bag, "plate": plate}
+    return {
+        "cw": cw,
+        "other_cw": other_cw,
+        "agent": agent,
+        "analyst": analyst,
+        "citizen": citizen,
+        "grant": grant,
+        "line": line,
+        "bag": bag,
+        "plate": plate,
+    }
 
 
 def test_no_token_is_401(w: dict) -> None:
     for path in ("/organisations", "/citizens", f"/citizens/{w['citizen'].pk}/grants", "/products"):
         response = Api(None).get(path)
         assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"})
-    assert Api(None).client.get("/api/v1/citizens", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert (
+        Api(None)
+        .client.get("/api/v1/citizens", headers={"Authorization": "Bearer nope"})
+        .status_code
+        == 401
+    )
 
 
 def test_organisations_by_kind(w: dict) -> None:
@@ -90,9 +113,13 @@ def test_citizen_detail_policy_and_log(w: dict) -> None:
     assert needs.json()["detail"][0]["loc"] == ["body", "purpose"]
     masked = Api(w["agent"]).get(f"/citizens/{cid}", purpose="Borger ringer")
     assert masked.json()["cpr"] == "010155-1234"
-    entries = list(AccessLogEntry.objects.filter(citizen_id=cid).values_list("actor_username", "purpose"))
-    assert entries == [(w["cw"].username, "Sagsbehandling efter serviceloven §112"),
-                       (w["agent"].username, "Borger ringer")]
+    entries = list(
+        AccessLogEntry.objects.filter(citizen_id=cid).values_list("actor_username", "purpose")
+    )
+    assert entries == [
+        (w["cw"].username, "Sagsbehandling efter serviceloven §112"),
+        (w["agent"].username, "Borger ringer"),
+    ]
 
 
 def test_citizen_grants_shape_and_remaining(w: dict) -> None:
@@ -102,14 +129,25 @@ def test_citizen_grants_shape_and_remaining(w: dict) -> None:
     assert body["count"] == 1
     grant = body["items"][0]
     assert {k: grant[k] for k in ("id", "status", "product_area", "valid_from", "valid_until")} == {
-        "id": w["grant"].pk, "status": "active", "product_area": "stoma",
-        "valid_from": "2025-01-15", "valid_until": None,
+        "id": w["grant"].pk,
+        "status": "active",
+        "product_area": "stoma",
+        "valid_from": "2025-01-15",
+        "valid_until": None,
     }
-    assert grant["lines"] == [{
-        "id": w["line"].pk, "gtin": "5700000000011", "category": None, "pieces_per_month": 60,
-        "remaining_pieces": 30, "hole_size_mm": None, "free_choice": False,
-        "free_choice_product": "", "free_choice_price_difference": None,
-    }]
+    assert grant["lines"] == [
+        {
+            "id": w["line"].pk,
+            "gtin": "5700000000011",
+            "category": None,
+            "pieces_per_month": 60,
+            "remaining_pieces": 30,
+            "hole_size_mm": None,
+            "free_choice": False,
+            "free_choice_product": "",
+            "free_choice_price_difference": None,
+        }
+    ]
 
 
 def test_citizen_grants_query_count_is_constant(w: dict) -> None:
@@ -134,10 +172,20 @@ def test_products_and_price(w: dict) -> None:
     listing = api.get("/products", area="stoma", q="5700000000011").json()
     assert listing["count"] == 1
     assert listing["items"][0] | {} == {
-        "gtin": "5700000000011", "name": w["bag"].name, "category": "stoma-1p-closed",
-        "product_area": "stoma", "manufacturer": "Coloplast", "order_unit": "box",
-        "pieces_per_unit": 30, "size": "", "cut_min_mm": None, "cut_max_mm": None,
-        "convexity": "", "outlet": "", "status": "active", "successor": None,
+        "gtin": "5700000000011",
+        "name": w["bag"].name,
+        "category": "stoma-1p-closed",
+        "product_area": "stoma",
+        "manufacturer": "Coloplast",
+        "order_unit": "box",
+        "pieces_per_unit": 30,
+        "size": "",
+        "cut_min_mm": None,
+        "cut_max_mm": None,
+        "convexity": "",
+        "outlet": "",
+        "status": "active",
+        "successor": None,
     }
     assert api.get("/products/5700000000011").json()["pieces_per_unit"] == 30
     assert api.get("/products/5700000000099").status_code == 404
@@ -151,24 +199,42 @@ def test_products_and_price(w: dict) -> None:
 
 
 def _new_grant(w: dict, **extra: Any) -> dict[str, Any]:
-    return {"citizen": w["citizen"].pk, "product_area": "stoma", "legal_basis": "sel_112",
-            "valid_from": "2026-01-01", "status": "active",
-            "lines": [{"gtin": "5700000000028", "pieces_per_month": 10, "hole_size_mm": 25},
-                      {"category": "stoma-1p-closed", "pieces_per_month": 30}], **extra}
+    return {
+        "citizen": w["citizen"].pk,
+        "product_area": "stoma",
+        "legal_basis": "sel_112",
+        "valid_from": "2026-01-01",
+        "status": "active",
+        "lines": [
+            {"gtin": "5700000000028", "pieces_per_month": 10, "hole_size_mm": 25},
+            {"category": "stoma-1p-closed", "pieces_per_month": 30},
+        ],
+        **extra,
+    }
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (Grant.objects.count(), GrantLine.objects.count(), GrantEvent.objects.count(),
-            AccessLogEntry.objects.count())
+    return (
+        Grant.objects.count(),
+        GrantLine.objects.count(),
+        GrantEvent.objects.count(),
+        AccessLogEntry.objects.count(),
+    )
 
 
 def test_create_grant(w: dict) -> None:
     response = Api(w["cw"]).post("/grants", _new_grant(w, case_number="27.27.08-G01-1-26"))
     assert response.status_code == 201
     body = response.json()
-    assert (body["status"], body["granting_organisation"], body["case_number"]) == ("active", "751", "27.27.08-G01-1-26")
-    assert [(l["gtin"], l["category"], l["hole_size_mm"]) for l in body["lines"]] == [
-        ("5700000000028", None, 25), (None, "stoma-1p-closed", None)]
+    assert (body["status"], body["granting_organisation"], body["case_number"]) == (
+        "active",
+        "751",
+        "27.27.08-G01-1-26",
+    )
+    assert [(ln["gtin"], ln["category"], ln["hole_size_mm"]) for ln in body["lines"]] == [
+        ("5700000000028", None, 25),
+        (None, "stoma-1p-closed", None),
+    ]
     assert GrantEvent.objects.get(grant_id=body["id"]).kind == "created"
 
 
@@ -177,14 +243,26 @@ def test_create_grant(w: dict) -> None:
     [
         ({"valid_until": "2025-01-01"}, ["body", "valid_until"], "must be after valid from"),
         ({"product_area": "space"}, ["body", "product_area"], "no product area 'space'"),
-        ({"legal_basis": "hospital_temporary"}, ["body", "legal_basis"],
-         "a temporary hospital grant is given by a hospital unit"),
-        ({"lines": [{"gtin": "5700000000028", "pieces_per_month": 10, "hole_size_mm": 60}]},
-         ["body", "lines", "0", "hole_size_mm"], "the product can be cut from 10 to 45 mm"),
-        ({"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "hole_size_mm": 20}]},
-         ["body", "lines", "0", "hole_size_mm"], "the product is not cut to fit"),
-        ({"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "free_choice": True}]},
-         ["body", "lines", "0", "free_choice_product"], "name the product chosen"),
+        (
+            {"legal_basis": "hospital_temporary"},
+            ["body", "legal_basis"],
+            "a temporary hospital grant is given by a hospital unit",
+        ),
+        (
+            {"lines": [{"gtin": "5700000000028", "pieces_per_month": 10, "hole_size_mm": 60}]},
+            ["body", "lines", "0", "hole_size_mm"],
+            "the product can be cut from 10 to 45 mm",
+        ),
+        (
+            {"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "hole_size_mm": 20}]},
+            ["body", "lines", "0", "hole_size_mm"],
+            "the product is not cut to fit",
+        ),
+        (
+            {"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "free_choice": True}]},
+            ["body", "lines", "0", "free_choice_product"],
+            "name the product chosen",
+        ),
         ({"lines": []}, ["body", "lines"], "an active grant has at least one line"),
     ],
 )
@@ -198,10 +276,15 @@ def test_create_grant_rejected_changes_nothing(w: dict, change: dict, loc: list,
 
 @pytest.mark.parametrize(
     ("body", "loc"),
-    [({"citizen": "abc"}, ["body", "payload", "citizen"]),
-     ({"valid_from": "not a date"}, ["body", "payload", "valid_from"]),
-     ({"unknown": 1}, ["body", "payload", "unknown"]),
-     ({"lines": [{"pieces_per_month": 0, "gtin": "x"}]}, ["body", "payload", "lines", 0, "pieces_per_month"])],
+    [
+        ({"citizen": "abc"}, ["body", "payload", "citizen"]),
+        ({"valid_from": "not a date"}, ["body", "payload", "valid_from"]),
+        ({"unknown": 1}, ["body", "payload", "unknown"]),
+        (
+            {"lines": [{"pieces_per_month": 0, "gtin": "x"}]},
+            ["body", "payload", "lines", 0, "pieces_per_month"],
+        ),
+    ],
 )
 def test_schema_errors_are_422(w: dict, body: dict, loc: list) -> None:
     before = _counts()
@@ -224,14 +307,29 @@ def test_patch_grant(w: dict) -> None:
     response = api.patch(f"/grants/{gid}", {"status": "suspended", "status_reason": "Indlagt"})
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["status_reason"]) == ("suspended", "Indlagt")
-    lines = api.patch(f"/grants/{gid}", {"lines": [
-        {"id": w["line"].pk, "gtin": "5700000000011", "pieces_per_month": 90},
-        {"category": "stoma-2p-plate", "pieces_per_month": 10}]}).json()["lines"]
-    assert [(l["gtin"], l["category"], l["pieces_per_month"]) for l in lines] == [
-        ("5700000000011", None, 90), (None, "stoma-2p-plate", 10)]
-    kinds = list(GrantEvent.objects.filter(grant_id=gid).order_by("pk").values_list("kind", flat=True))
+    lines = api.patch(
+        f"/grants/{gid}",
+        {
+            "lines": [
+                {"id": w["line"].pk, "gtin": "5700000000011", "pieces_per_month": 90},
+                {"category": "stoma-2p-plate", "pieces_per_month": 10},
+            ]
+        },
+    ).json()["lines"]
+    assert [(ln["gtin"], ln["category"], ln["pieces_per_month"]) for ln in lines] == [
+        ("5700000000011", None, 90),
+        (None, "stoma-2p-plate", 10),
+    ]
+    kinds = list(
+        GrantEvent.objects.filter(grant_id=gid).order_by("pk").values_list("kind", flat=True)
+    )
     assert kinds == ["status", "line_changed", "line_added"]
-    assert api.patch(f"/grants/{gid}", {"valid_until": None, "follow_up_on": "2027-01-15"}).json()["follow_up_on"] == "2027-01-15"
+    assert (
+        api.patch(f"/grants/{gid}", {"valid_until": None, "follow_up_on": "2027-01-15"}).json()[
+            "follow_up_on"
+        ]
+        == "2027-01-15"
+    )
 
 
 def test_patch_grant_rejections(w: dict) -> None:
@@ -240,8 +338,10 @@ def test_patch_grant_rejections(w: dict) -> None:
     bad = Api(w["cw"]).patch(f"/grants/{gid}", {"status": "ended"})
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "status_reason"]
-    assert Api(w["cw"]).patch(f"/grants/{gid}", {"status": "draft"}).json()["detail"][0]["msg"] == \
-        "a active grant cannot become draft"
+    assert (
+        Api(w["cw"]).patch(f"/grants/{gid}", {"status": "draft"}).json()["detail"][0]["msg"]
+        == "a active grant cannot become draft"
+    )
     assert Api(w["other_cw"]).patch(f"/grants/{gid}", {"note": "x"}).status_code == 404
     assert Api(w["cw"]).patch("/grants/999999", {"note": "x"}).status_code == 404
     assert _counts() == before
@@ -250,6 +350,14 @@ def test_patch_grant_rejections(w: dict) -> None:
 
 def test_openapi_lists_the_endpoints(w: dict) -> None:
     spec = Client().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/organisations", "/api/v1/citizens", "/api/v1/citizens/{citizen_id}",
-            "/api/v1/citizens/{citizen_id}/grants", "/api/v1/grants", "/api/v1/grants/{grant_id}",
-            "/api/v1/products", "/api/v1/products/{gtin}", "/api/v1/products/{gtin}/price"} <= set(spec["paths"])
+    assert {
+        "/api/v1/organisations",
+        "/api/v1/citizens",
+        "/api/v1/citizens/{citizen_id}",
+        "/api/v1/citizens/{citizen_id}/grants",
+        "/api/v1/grants",
+        "/api/v1/grants/{grant_id}",
+        "/api/v1/products",
+        "/api/v1/products/{gtin}",
+        "/api/v1/products/{gtin}/price",
+    } <= set(spec["paths"])

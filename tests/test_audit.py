@@ -15,8 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def _log(n: int) -> None:
     user = f.make_user("caseworker", f.municipality("751"))
-    access_log(actor=user, citizen_ids=list(range(1, n + 1)), action="view", channel="api",
-               resource="GET /citizens/{id}", purpose="Sagsbehandling")
+    access_log(
+        actor=user,
+        citizen_ids=list(range(1, n + 1)),
+        action="view",
+        channel="api",
+        resource="GET /citizens/{id}",
+        purpose="Sagsbehandling",
+    )
 
 
 def test_entries_chain_and_verify(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,7 +41,9 @@ def test_tampering_is_detected_on_sqlite() -> None:
         pytest.skip("PostgreSQL refuses the UPDATE itself (next test)")
     _log(3)
     AccessLogEntry.objects.filter(seq=2).update(purpose="nysgerrighed")
-    with pytest.raises(CommandError, match="chain broken at entry #2: the entry's contents do not match"):
+    with pytest.raises(
+        CommandError, match="chain broken at entry #2: the entry's contents do not match"
+    ):
         call_command("audit", "verify")
 
 

@@ -24,8 +24,16 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert Citizen.objects.count() == 500
     stoma = Product.objects.filter(category__product_area__code="stoma").count()
     assert 190 <= stoma <= 220
-    assert Product.objects.filter(category__product_area__code="urology").values("category").distinct().count() == 33
-    municipal = Participation.objects.filter(organisation__kind="municipality", product_area__code="stoma")
+    assert (
+        Product.objects.filter(category__product_area__code="urology")
+        .values("category")
+        .distinct()
+        .count()
+        == 33
+    )
+    municipal = Participation.objects.filter(
+        organisation__kind="municipality", product_area__code="stoma"
+    )
     assert municipal.count() == 31
     assert str(municipal.get(organisation__code="751").go_live_on) == "2023-06-01"
     first = list(Citizen.objects.order_by("pk").values_list("cpr", "last_name")[:5])
@@ -34,8 +42,19 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     logins = json.loads(capsys.readouterr().out)
     pairs = {(row["role"], row["organisation_code"]) for row in logins}
     assert {("caseworker", "751"), ("caseworker", "461"), ("nurse", "751")} <= pairs
-    assert {"caseworker", "nurse", "hospital_orderer", "service_agent", "advisor", "warehouse_operator",
-            "finance", "contract_manager", "analyst", "supplier_viewer", "admin"} <= {r["role"] for r in logins}
+    assert {
+        "caseworker",
+        "nurse",
+        "hospital_orderer",
+        "service_agent",
+        "advisor",
+        "warehouse_operator",
+        "finance",
+        "contract_manager",
+        "analyst",
+        "supplier_viewer",
+        "admin",
+    } <= {r["role"] for r in logins}
     assert set(logins[0]) == {"username", "password", "role", "organisation_code"}
     # Same seed, same data.
     Order.objects.all().delete()

@@ -22,7 +22,14 @@ def w() -> dict:
     line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
     client = Client()
     client.login(username="cw", password="pw-for-tests-1")
-    return {"cw": cw, "citizen": citizen, "grant": grant, "line": line, "client": client, "bag": bag}
+    return {
+        "cw": cw,
+        "citizen": citizen,
+        "grant": grant,
+        "line": line,
+        "client": client,
+        "bag": bag,
+    }
 
 
 def test_login_page_is_danish_and_anonymous_is_redirected() -> None:
@@ -44,7 +51,7 @@ def test_wrong_password_message() -> None:
 def test_search_and_detail(w: dict) -> None:
     page = w["client"].get("/borgere/", {"q": "Mortensen"}).content.decode()
     assert "1 borger fundet" in page
-    assert f'/borgere/{w["citizen"].pk}/' in page
+    assert f"/borgere/{w['citizen'].pk}/" in page
     detail = w["client"].get(f"/borgere/{w['citizen'].pk}/").content.decode()
     assert "Grethe Mortensen" in detail
     assert "SenSura Mio lukket pose" in detail
@@ -60,8 +67,12 @@ def test_other_municipality_citizen_is_404(w: dict) -> None:
 
 
 def _line_post(prefix_rows: list[dict], total: int | None = None) -> dict:
-    data = {"lines-TOTAL_FORMS": str(total or len(prefix_rows)), "lines-INITIAL_FORMS": "0",
-            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "100"}
+    data = {
+        "lines-TOTAL_FORMS": str(total or len(prefix_rows)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "100",
+    }
     for i, row in enumerate(prefix_rows):
         for key, value in row.items():
             data[f"lines-{i}-{key}"] = value
@@ -69,23 +80,47 @@ def _line_post(prefix_rows: list[dict], total: int | None = None) -> dict:
 
 
 def test_create_grant_through_the_form(w: dict) -> None:
-    data = {"product_area": "stoma", "legal_basis": "sel_112", "status": "active",
-            "valid_from": "2026-12-01", "case_number": "27.27.08-G01-7-26", "valid_until": "",
-            "follow_up_on": "2027-12-01", "note": ""}
-    data |= _line_post([{"product": "5700000000011", "pieces_per_month": "30"},
-                        {"product": "", "category": "", "pieces_per_month": ""}])
+    data = {
+        "product_area": "stoma",
+        "legal_basis": "sel_112",
+        "status": "active",
+        "valid_from": "2026-12-01",
+        "case_number": "27.27.08-G01-7-26",
+        "valid_until": "",
+        "follow_up_on": "2027-12-01",
+        "note": "",
+    }
+    data |= _line_post(
+        [
+            {"product": "5700000000011", "pieces_per_month": "30"},
+            {"product": "", "category": "", "pieces_per_month": ""},
+        ]
+    )
     response = w["client"].post(f"/borgere/{w['citizen'].pk}/bevillinger/ny/", data)
     grant = Grant.objects.exclude(pk=w["grant"].pk).get()
     assert response.status_code == 302
     assert response["Location"] == f"/bevillinger/{grant.pk}/"
-    assert (grant.status, grant.case_number, grant.follow_up_on) == ("active", "27.27.08-G01-7-26", dt.date(2027, 12, 1))
-    assert list(grant.lines.values_list("product__gtin", "pieces_per_month")) == [("5700000000011", 30)]
+    assert (grant.status, grant.case_number, grant.follow_up_on) == (
+        "active",
+        "27.27.08-G01-7-26",
+        dt.date(2027, 12, 1),
+    )
+    assert list(grant.lines.values_list("product__gtin", "pieces_per_month")) == [
+        ("5700000000011", 30)
+    ]
 
 
 def test_create_grant_errors_are_shown_and_nothing_saved(w: dict) -> None:
-    data = {"product_area": "stoma", "legal_basis": "sel_112", "status": "active",
-            "valid_from": "2026-12-01", "valid_until": "2026-01-01"}
-    data |= _line_post([{"product": "5700000000011", "pieces_per_month": "30", "hole_size_mm": "20"}])
+    data = {
+        "product_area": "stoma",
+        "legal_basis": "sel_112",
+        "status": "active",
+        "valid_from": "2026-12-01",
+        "valid_until": "2026-01-01",
+    }
+    data |= _line_post(
+        [{"product": "5700000000011", "pieces_per_month": "30", "hole_size_mm": "20"}]
+    )
     before = (Grant.objects.count(), GrantLine.objects.count())
     page = w["client"].post(f"/borgere/{w['citizen'].pk}/bevillinger/ny/", data).content.decode()
     assert "Ret venligst fejlene nedenfor." in page
@@ -96,8 +131,16 @@ def test_create_grant_errors_are_shown_and_nothing_saved(w: dict) -> None:
 
 def test_edit_grant_lines_and_history(w: dict) -> None:
     grant, line = w["grant"], w["line"]
-    data = {"valid_from": "2025-01-15", "valid_until": "", "follow_up_on": "", "case_number": "S-1", "note": ""}
-    data |= _line_post([{"line_id": str(line.pk), "product": "5700000000011", "pieces_per_month": "90"}])
+    data = {
+        "valid_from": "2025-01-15",
+        "valid_until": "",
+        "follow_up_on": "",
+        "case_number": "S-1",
+        "note": "",
+    }
+    data |= _line_post(
+        [{"line_id": str(line.pk), "product": "5700000000011", "pieces_per_month": "90"}]
+    )
     data["lines-INITIAL_FORMS"] = "1"
     response = w["client"].post(f"/bevillinger/{grant.pk}/rediger/", data)
     assert response.status_code == 302
@@ -112,7 +155,10 @@ def test_suspend_needs_a_reason(w: dict) -> None:
     url = f"/bevillinger/{w['grant'].pk}/status/"
     page = w["client"].post(url, {"status": "suspended", "status_reason": ""}).content.decode()
     assert "give a reason for suspending or ending the grant" in page
-    assert w["client"].post(url, {"status": "suspended", "status_reason": "Indlagt"}).status_code == 302
+    assert (
+        w["client"].post(url, {"status": "suspended", "status_reason": "Indlagt"}).status_code
+        == 302
+    )
     w["grant"].refresh_from_db()
     assert (w["grant"].status, w["grant"].status_reason) == ("suspended", "Indlagt")
     assert GrantEvent.objects.filter(grant=w["grant"], kind="status").count() == 1

@@ -27,8 +27,12 @@ def world() -> dict[str, object]:
     at_hospital = f.CitizenFactory(municipality=odense)
     f.GrantFactory(citizen=at_hospital, granting_organisation=auh, legal_basis="hospital_temporary")
     ended_at_hospital = f.CitizenFactory(municipality=odense)
-    f.GrantFactory(citizen=ended_at_hospital, granting_organisation=auh, status="ended",
-                   legal_basis="hospital_temporary")
+    f.GrantFactory(
+        citizen=ended_at_hospital,
+        granting_organisation=auh,
+        status="ended",
+        legal_basis="hospital_temporary",
+    )
     f.ProductFactory(supplier=coloplast)
     f.ProductFactory(supplier=hollister)
     users = {
@@ -44,8 +48,11 @@ def world() -> dict[str, object]:
         "supplier_viewer": f.make_user("supplier_viewer", coloplast),
     }
     citizens = {
-        "own": own, "other": other, "granted_by_aarhus": granted_by_aarhus,
-        "at_hospital": at_hospital, "ended_at_hospital": ended_at_hospital,
+        "own": own,
+        "other": other,
+        "granted_by_aarhus": granted_by_aarhus,
+        "at_hospital": at_hospital,
+        "ended_at_hospital": ended_at_hospital,
     }
     return {"users": users, "citizens": citizens}
 
@@ -68,25 +75,41 @@ VISIBLE = {
 @pytest.mark.parametrize(("user_key", "expected"), sorted(VISIBLE.items()))
 def test_citizens_visible(world: dict, user_key: str, expected: set[str]) -> None:
     user = world["users"][user_key]
-    names = {k for k, c in world["citizens"].items()
-             if policy.citizens_visible(user, Citizen.objects.all()).filter(pk=c.pk).exists()}
+    names = {
+        k
+        for k, c in world["citizens"].items()
+        if policy.citizens_visible(user, Citizen.objects.all()).filter(pk=c.pk).exists()
+    }
     assert names == expected
     assert {k for k, c in world["citizens"].items() if policy.may_view_citizen(user, c)} == expected
 
 
 @pytest.mark.parametrize(
     ("user_key", "grant_count"),
-    [("caseworker", 1), ("hospital_orderer", 1), ("service_agent", 3), ("analyst", 0),
-     ("supplier_viewer", 0)],
+    [
+        ("caseworker", 1),
+        ("hospital_orderer", 1),
+        ("service_agent", 3),
+        ("analyst", 0),
+        ("supplier_viewer", 0),
+    ],
 )
 def test_grants_visible(world: dict, user_key: str, grant_count: int) -> None:
-    assert policy.grants_visible(world["users"][user_key], Grant.objects.all()).count() == grant_count
+    assert (
+        policy.grants_visible(world["users"][user_key], Grant.objects.all()).count() == grant_count
+    )
 
 
 @pytest.mark.parametrize(
     ("user_key", "own_org", "allowed"),
-    [("caseworker", True, True), ("caseworker", False, False), ("nurse", True, False),
-     ("hospital_orderer", True, True), ("service_agent", True, False), ("analyst", True, False)],
+    [
+        ("caseworker", True, True),
+        ("caseworker", False, False),
+        ("nurse", True, False),
+        ("hospital_orderer", True, True),
+        ("service_agent", True, False),
+        ("analyst", True, False),
+    ],
 )
 def test_may_write_grant(world: dict, user_key: str, own_org: bool, allowed: bool) -> None:
     user = world["users"][user_key]
@@ -94,7 +117,9 @@ def test_may_write_grant(world: dict, user_key: str, own_org: bool, allowed: boo
     assert policy.may_write_grant(user, granting_organisation=org) is allowed
 
 
-@pytest.mark.parametrize(("user_key", "count"), [("supplier_viewer", 1), ("analyst", 2), ("caseworker", 2)])
+@pytest.mark.parametrize(
+    ("user_key", "count"), [("supplier_viewer", 1), ("analyst", 2), ("caseworker", 2)]
+)
 def test_products_visible(world: dict, user_key: str, count: int) -> None:
     assert policy.products_visible(world["users"][user_key], Product.objects.all()).count() == count
 
@@ -105,12 +130,21 @@ def test_purpose_required_for_service_centre(world: dict) -> None:
         policy.purpose_for(agent, "  ")
     assert exc.value.fields == {"purpose": "state why you need this citizen's data"}
     assert policy.purpose_for(agent, "Borger ringer om levering") == "Borger ringer om levering"
-    assert policy.purpose_for(world["users"]["caseworker"], None) == "Sagsbehandling efter serviceloven §112"
+    assert (
+        policy.purpose_for(world["users"]["caseworker"], None)
+        == "Sagsbehandling efter serviceloven §112"
+    )
 
 
 @pytest.mark.parametrize(
-    ("user_key", "full"), [("caseworker", True), ("service_agent", True), ("nurse", False),
-                           ("hospital_orderer", False), ("analyst", False)],
+    ("user_key", "full"),
+    [
+        ("caseworker", True),
+        ("service_agent", True),
+        ("nurse", False),
+        ("hospital_orderer", False),
+        ("analyst", False),
+    ],
 )
 def test_full_cpr_only_where_needed(world: dict, user_key: str, full: bool) -> None:
     assert policy.shows_full_cpr(world["users"][user_key]) is full

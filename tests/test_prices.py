@@ -57,23 +57,28 @@ def setup(tmp_path: Path) -> dict:
     contract = f.ContractFactory(reference="C-IMPORT")
     a = f.ProductFactory(gtin="5700000000011")
     b = f.ProductFactory(gtin="5700000000028")
-    foreign = f.ProductFactory(gtin="5700000000035", supplier=f.OrganisationFactory(code="hollister"))
+    foreign = f.ProductFactory(
+        gtin="5700000000035", supplier=f.OrganisationFactory(code="hollister")
+    )
     return {"contract": contract, "a": a, "b": b, "foreign": foreign, "tmp": tmp_path}
 
 
 GOOD = (
-    "gtin;price;valid_from;valid_until\n"
-    "5700000000011;27,50;2023-06-01;\n"
-    "5700000000011;28,3250;2025-06-01;\n"
-    "5700000000028;14.9;01-06-2023;\n"
-).encode()
+    b"gtin;price;valid_from;valid_until\n"
+    b"5700000000011;27,50;2023-06-01;\n"
+    b"5700000000011;28,3250;2025-06-01;\n"
+    b"5700000000028;14.9;01-06-2023;\n"
+)
 
 
 def test_import_creates_and_is_idempotent(setup: dict) -> None:
     result = price_list_import(contract=setup["contract"], data=GOOD)
     assert (result.created, result.closed, result.unchanged) == (3, 0, 0)
-    rows = list(PriceListEntry.objects.order_by("product__gtin", "valid_from").values_list(
-        "product__gtin", "price", "valid_from", "valid_until"))
+    rows = list(
+        PriceListEntry.objects.order_by("product__gtin", "valid_from").values_list(
+            "product__gtin", "price", "valid_from", "valid_until"
+        )
+    )
     assert rows == [
         ("5700000000011", Decimal("27.5000"), D(2023, 6, 1), D(2025, 6, 1)),
         ("5700000000011", Decimal("28.3250"), D(2025, 6, 1), None),
@@ -85,8 +90,12 @@ def test_import_creates_and_is_idempotent(setup: dict) -> None:
 
 
 def test_import_price_change_closes_previous(setup: dict) -> None:
-    price_list_import(contract=setup["contract"], data=b"gtin,price,valid_from\n5700000000028,10,2023-06-01\n")
-    result = price_list_import(contract=setup["contract"], data=b"gtin,price,valid_from\n5700000000028,11,2024-01-01\n")
+    price_list_import(
+        contract=setup["contract"], data=b"gtin,price,valid_from\n5700000000028,10,2023-06-01\n"
+    )
+    result = price_list_import(
+        contract=setup["contract"], data=b"gtin,price,valid_from\n5700000000028,11,2024-01-01\n"
+    )
     assert (result.created, result.closed) == (1, 1)
     assert price_of(product_id=setup["b"].pk, on=D(2023, 12, 31)).price == Decimal("10")  # type: ignore[union-attr]
     assert price_of(product_id=setup["b"].pk, on=D(2024, 1, 1)).price == Decimal("11")  # type: ignore[union-attr]
@@ -94,17 +103,17 @@ def test_import_price_change_closes_previous(setup: dict) -> None:
 
 def test_import_reports_every_bad_row_and_saves_nothing(setup: dict) -> None:
     data = (
-        "gtin;price;valid_from;valid_until\n"
-        "5700000000011;27,50;2023-06-01;\n"
-        "5700000000012;1;2023-06-01;\n"
-        "5700000000042;1;2023-06-01;\n"
-        "5700000000035;1;2023-06-01;\n"
-        "5700000000028;abc;2023-06-01;\n"
-        "5700000000028;-1;2023-06-01;\n"
-        "5700000000028;1,12345;2023-06-01;\n"
-        "5700000000028;1;june;\n"
-        "5700000000028;1;2024-06-01;2024-01-01\n"
-    ).encode()
+        b"gtin;price;valid_from;valid_until\n"
+        b"5700000000011;27,50;2023-06-01;\n"
+        b"5700000000012;1;2023-06-01;\n"
+        b"5700000000042;1;2023-06-01;\n"
+        b"5700000000035;1;2023-06-01;\n"
+        b"5700000000028;abc;2023-06-01;\n"
+        b"5700000000028;-1;2023-06-01;\n"
+        b"5700000000028;1,12345;2023-06-01;\n"
+        b"5700000000028;1;june;\n"
+        b"5700000000028;1;2024-06-01;2024-01-01\n"
+    )
     with pytest.raises(PriceImportError) as exc:
         price_list_import(contract=setup["contract"], data=data)
     assert exc.value.errors == [
@@ -139,7 +148,10 @@ def test_import_prices_command(setup: dict, capsys: pytest.CaptureFixture[str]) 
     path = setup["tmp"] / "prices.csv"
     path.write_bytes(GOOD)
     call_command("import-prices", str(path), "--contract", "C-IMPORT")
-    assert capsys.readouterr().out.strip() == "3 price(s) created, 0 earlier price(s) closed, 0 unchanged"
+    assert (
+        capsys.readouterr().out.strip()
+        == "3 price(s) created, 0 earlier price(s) closed, 0 unchanged"
+    )
     bad = setup["tmp"] / "bad.csv"
     bad.write_bytes(b"gtin;price;valid_from\n5700000000011;x;2023-06-01\n")
     with pytest.raises(CommandError, match="1 invalid row"):

@@ -12,7 +12,12 @@ from forsyn.contracts.rules import ExistingEntry, ImportRow, PriceSpan, plan_pri
 from forsyn.core.dates import DateRange, add_months
 from forsyn.core.identifiers import clean_cpr, clean_cvr, clean_gln, clean_gtin, mask_cpr
 from forsyn.core.money import parse_decimal, quantize_money, split_largest_remainder
-from forsyn.grants.rules import current_period, may_change_status, months_granted, remaining_quantity
+from forsyn.grants.rules import (
+    current_period,
+    may_change_status,
+    months_granted,
+    remaining_quantity,
+)
 
 D = dt.date
 
@@ -42,7 +47,11 @@ def test_split_always_adds_up(amount: Decimal, weights: list[int]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1.234,50", Decimal("1234.50")), ("1234.5", Decimal("1234.5")), (" 0,0100 ", Decimal("0.0100"))],
+    [
+        ("1.234,50", Decimal("1234.50")),
+        ("1234.5", Decimal("1234.5")),
+        (" 0,0100 ", Decimal("0.0100")),
+    ],
 )
 def test_parse_decimal(text: str, value: Decimal) -> None:
     assert parse_decimal(text) == value
@@ -61,8 +70,12 @@ def test_quantize_money_half_up() -> None:
 
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
-    [(D(2024, 1, 31), 1, D(2024, 2, 29)), (D(2023, 1, 31), 1, D(2023, 2, 28)),
-     (D(2024, 11, 30), 3, D(2025, 2, 28)), (D(2024, 5, 15), -5, D(2023, 12, 15))],
+    [
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2023, 1, 31), 1, D(2023, 2, 28)),
+        (D(2024, 11, 30), 3, D(2025, 2, 28)),
+        (D(2024, 5, 15), -5, D(2023, 12, 15)),
+    ],
 )
 def test_add_months(day: dt.date, months: int, expected: dt.date) -> None:
     assert add_months(day, months) == expected
@@ -124,9 +137,15 @@ def test_current_period_is_calendar_month() -> None:
 
 @pytest.mark.parametrize(
     ("current", "new", "allowed"),
-    [("draft", "active", True), ("active", "suspended", True), ("suspended", "active", True),
-     ("active", "ended", True), ("ended", "active", False), ("draft", "suspended", False),
-     ("active", "draft", False)],
+    [
+        ("draft", "active", True),
+        ("active", "suspended", True),
+        ("suspended", "active", True),
+        ("active", "ended", True),
+        ("ended", "active", False),
+        ("draft", "suspended", False),
+        ("active", "draft", False),
+    ],
 )
 def test_status_transitions(current: str, new: str, allowed: bool) -> None:
     assert may_change_status(current, new) is allowed
@@ -134,8 +153,16 @@ def test_status_transitions(current: str, new: str, allowed: bool) -> None:
 
 # -- prices ------------------------------------------------------------------------------------
 
-def span(entry_id: int, contract_id: int, price: str, start: dt.date, end: dt.date | None,
-         c_start: dt.date = D(2023, 6, 1), c_end: dt.date = D(2027, 6, 1)) -> PriceSpan:
+
+def span(
+    entry_id: int,
+    contract_id: int,
+    price: str,
+    start: dt.date,
+    end: dt.date | None,
+    c_start: dt.date = D(2023, 6, 1),
+    c_end: dt.date = D(2027, 6, 1),
+) -> PriceSpan:
     return PriceSpan(entry_id, contract_id, Decimal(price), start, end, c_start, c_end)
 
 
@@ -148,8 +175,15 @@ SPANS = [
 
 @pytest.mark.parametrize(
     ("day", "entry"),
-    [(D(2023, 5, 31), None), (D(2023, 6, 1), 1), (D(2025, 5, 31), 1), (D(2025, 6, 1), 2),
-     (D(2027, 5, 31), 2), (D(2027, 6, 1), 3), (D(2031, 6, 1), None)],
+    [
+        (D(2023, 5, 31), None),
+        (D(2023, 6, 1), 1),
+        (D(2025, 5, 31), 1),
+        (D(2025, 6, 1), 2),
+        (D(2027, 5, 31), 2),
+        (D(2027, 6, 1), 3),
+        (D(2031, 6, 1), None),
+    ],
 )
 def test_price_on_across_changes(day: dt.date, entry: int | None) -> None:
     found = price_on(SPANS, day)
@@ -163,8 +197,10 @@ def row(n: int, pid: int, price: str, start: dt.date, end: dt.date | None = None
 def test_plan_price_change_closes_open_price() -> None:
     existing = [ExistingEntry(10, 1, 5, Decimal("10"), D(2024, 1, 1), None)]
     plan = plan_price_import(
-        contract_id=5, contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)),
-        rows=[row(2, 1, "11", D(2025, 1, 1))], existing=existing,
+        contract_id=5,
+        contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)),
+        rows=[row(2, 1, "11", D(2025, 1, 1))],
+        existing=existing,
     )
     assert plan.close == {10: D(2025, 1, 1)}
     assert [r.row_number for r in plan.create] == [2]
@@ -178,7 +214,9 @@ def test_plan_same_file_twice_changes_nothing() -> None:
         ExistingEntry(11, 1, 5, Decimal("11"), D(2025, 1, 1), None),
     ]
     plan = plan_price_import(
-        contract_id=5, contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)), rows=rows,
+        contract_id=5,
+        contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)),
+        rows=rows,
         existing=existing,
     )
     assert (plan.create, plan.close, len(plan.unchanged), plan.errors) == ([], {}, 2, [])
@@ -190,10 +228,15 @@ def test_plan_reports_conflicts_and_period() -> None:
         ExistingEntry(20, 2, 9, Decimal("10"), D(2024, 1, 1), None),
     ]
     plan = plan_price_import(
-        contract_id=5, contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)),
-        rows=[row(2, 1, "12", D(2024, 1, 1)), row(3, 2, "9", D(2025, 1, 1)),
-              row(4, 3, "9", D(2030, 1, 1)), row(5, 4, "1", D(2025, 1, 1)),
-              row(6, 4, "2", D(2025, 1, 1))],
+        contract_id=5,
+        contract_period=DateRange(D(2024, 1, 1), D(2028, 1, 1)),
+        rows=[
+            row(2, 1, "12", D(2024, 1, 1)),
+            row(3, 2, "9", D(2025, 1, 1)),
+            row(4, 3, "9", D(2030, 1, 1)),
+            row(5, 4, "1", D(2025, 1, 1)),
+            row(6, 4, "2", D(2025, 1, 1)),
+        ],
         existing=existing,
     )
     assert plan.errors == [
@@ -206,11 +249,22 @@ def test_plan_reports_conflicts_and_period() -> None:
 
 # -- access log chain ---------------------------------------------------------------------------
 
+
 def chain(n: int) -> list[tuple[ChainFields, str, str]]:
     rows, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        fields = ChainFields(seq, "2026-01-01T10:00:00+01:00", 7, "cw", "Aarhus Kommune", 100 + seq,
-                             "view", "api", "GET /citizens/{id}", "Sagsbehandling")
+        fields = ChainFields(
+            seq,
+            "2026-01-01T10:00:00+01:00",
+            7,
+            "cw",
+            "Aarhus Kommune",
+            100 + seq,
+            "view",
+            "api",
+            "GET /citizens/{id}",
+            "Sagsbehandling",
+        )
         digest = entry_hash(prev, fields)
         rows.append((fields, prev, digest))
         prev = digest
@@ -231,6 +285,8 @@ def test_chain_detects_changed_removed_and_truncated() -> None:
     assert verify(changed, head_seq=4, head_hash=head).seq == 2  # type: ignore[union-attr]
     removed = rows[:1] + rows[2:]
     broken = verify(removed, head_seq=4, head_hash=head)
-    assert broken is not None and broken.seq == 3
+    assert broken is not None
+    assert broken.seq == 3
     truncated = verify(rows[:3], head_seq=4, head_hash=head)
-    assert truncated is not None and truncated.reason == "entries at the end of the log are missing"
+    assert truncated is not None
+    assert truncated.reason == "entries at the end of the log are missing"

@@ -84,7 +84,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     # Pydantic's context may hold exception objects; keep only what serializes.
     detail = [
-        {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {
+            "loc": list(e.get("loc", [])),
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
         for e in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)

@@ -2,7 +2,7 @@
 
 Every view, API endpoint and export asks this module; none re-implements it. It knows the other
 apps' models only through the querysets and objects it is handed and their field names, so it
-sits low in the layers (above organisations, below citizens) and every app can call it.
+sits low in the layers (above audit, below organisations) and every app can call it.
 
 Rules (issue #2, DOMAIN.md §3):
 - municipal staff (caseworker, municipal nurse) see citizens who live in their municipality or
@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from forsyn.access.roles import OrganisationKind, Role
 from forsyn.core.errors import DomainError
-from forsyn.organisations.choices import OrganisationKind, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -32,7 +32,7 @@ GRANT_WRITER_ROLES = frozenset({Role.CASEWORKER, Role.NURSE, Role.HOSPITAL_ORDER
 # grants on the person, a service agent identifies a caller by it.
 FULL_CPR_ROLES = frozenset({Role.CASEWORKER, Role.SERVICE_AGENT})
 
-DEFAULT_PURPOSE = {
+DEFAULT_PURPOSE: dict[str, str] = {
     Role.CASEWORKER: "Sagsbehandling efter serviceloven §112",
     Role.NURSE: "Faglig rådgivning og anbefaling",
     Role.HOSPITAL_ORDERER: "Behandling og midlertidig forsyning",
@@ -119,7 +119,7 @@ def may_view_citizen(user: Any, citizen: Any) -> bool:
 
 def grants_visible(user: Any, grants: QuerySet[M]) -> QuerySet[M]:
     """Grants of the citizens `user` may see (any granting organisation: the whole picture)."""
-    citizen_model = grants.model._meta.get_field("citizen").related_model
+    citizen_model: Any = grants.model._meta.get_field("citizen").related_model
     visible = citizens_visible(user, citizen_model.objects.all())
     if not sees_personal_data(user):
         return grants.none()

@@ -32,7 +32,9 @@ class Citizen(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(cpr__regex=r"^[0-9]{10}$"), name="citizen_cpr_digits")
+            models.CheckConstraint(
+                condition=Q(cpr__regex=r"^[0-9]{10}$"), name="citizen_cpr_digits"
+            )
         ]
         indexes = [
             models.Index(fields=["municipality", "last_name"], name="citizen_muni_name"),

@@ -70,10 +70,6 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def effective_end(self) -> "models.DateField":
-        return self.extended_until or self.ends_on  # type: ignore[return-value]
-
 
 class PriceListEntry(models.Model):
     """A product's price per piece under a contract for [valid_from, valid_until).

@@ -101,9 +101,7 @@ def plan_price_import(
     close: dict[int, dt.date] = {}
     for row in normalized:
         if not contract_period.contains(row.valid_from):
-            errors.append(
-                (row.row_number, "valid_from", "lies outside the contract's period")
-            )
+            errors.append((row.row_number, "valid_from", "lies outside the contract's period"))
             continue
         row_range = DateRange(row.valid_from, row.valid_until)
         identical = False

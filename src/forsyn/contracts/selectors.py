@@ -15,7 +15,12 @@ def _spans(entries: QuerySet[PriceListEntry]) -> list[PriceSpan]:
     rows = entries.annotate(
         contract_end=Coalesce("contract__extended_until", "contract__ends_on")
     ).values_list(
-        "pk", "contract_id", "price", "valid_from", "valid_until", "contract__starts_on",
+        "pk",
+        "contract_id",
+        "price",
+        "valid_from",
+        "valid_until",
+        "contract__starts_on",
         "contract_end",
     )
     return [PriceSpan(*row) for row in rows]

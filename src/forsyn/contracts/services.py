@@ -1,5 +1,6 @@
 """Writes of contracts and price lists."""
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -60,7 +61,9 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str,
     return found, [(1, c, "column is missing") for c in missing]
 
 
-def read_price_csv(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
+def read_price_csv(
+    data: bytes,
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
     """Rows as (row number in the file, {column: text}); row 1 is the header."""
     try:
         text = data.decode("utf-8-sig")
@@ -83,9 +86,7 @@ def read_price_csv(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        rows.append(
-            (number, {k: values[i] if i < len(values) else "" for k, i in columns.items()})
-        )
+        rows.append((number, {k: values[i] if i < len(values) else "" for k, i in columns.items()}))
     if not rows and not errors:
         errors.append((1, "file", "has no price rows"))
     return rows, errors
@@ -100,10 +101,8 @@ def price_list_import(*, contract: Contract, data: bytes) -> PriceImportResult:
     raw_rows, errors = read_price_csv(data)
     gtins: set[str] = set()
     for _, values in raw_rows:
-        try:
+        with contextlib.suppress(ValueError):
             gtins.add(clean_gtin(values["gtin"]))
-        except ValueError:
-            pass
     products = {
         p.gtin: p for p in Product.objects.filter(gtin__in=gtins).select_related("category")
     }
@@ -153,7 +152,8 @@ def price_list_import(*, contract: Contract, data: bytes) -> PriceImportResult:
         if row_errors:
             errors.extend(row_errors)
             continue
-        assert product is not None and price is not None and valid_from is not None  # noqa: S101
+        if product is None or price is None or valid_from is None:
+            continue  # unreachable: every None above recorded an error
         rows.append(ImportRow(number, product.pk, product.gtin, price, valid_from, valid_until))
 
     if errors:
@@ -162,9 +162,7 @@ def price_list_import(*, contract: Contract, data: bytes) -> PriceImportResult:
     product_ids = {r.product_id for r in rows}
     # Lock the products' price rows so two imports cannot interleave (PostgreSQL).
     existing_qs = (
-        PriceListEntry.objects.select_for_update()
-        .filter(product_id__in=product_ids)
-        .order_by("pk")
+        PriceListEntry.objects.select_for_update().filter(product_id__in=product_ids).order_by("pk")
     )
     existing = [
         ExistingEntry(e.pk, e.product_id, e.contract_id, e.price, e.valid_from, e.valid_until)
@@ -193,4 +191,3 @@ def price_list_import(*, contract: Contract, data: bytes) -> PriceImportResult:
     return PriceImportResult(
         created=len(plan.create), closed=len(plan.close), unchanged=len(plan.unchanged)
     )
-

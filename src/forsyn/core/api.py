@@ -43,8 +43,11 @@ def purpose_of(request: HttpRequest, purpose: str | None = None) -> str | None:
 def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, Any]:
     return {
         "detail": [
-            {"loc": [where, *name.replace("]", "").replace("[", ".").split(".")], "msg": msg,
-             "type": "value_error"}
+            {
+                "loc": [where, *name.replace("]", "").replace("[", ".").split(".")],
+                "msg": msg,
+                "type": "value_error",
+            }
             for name, msg in fields.items()
         ]
     }

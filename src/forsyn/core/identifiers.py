@@ -38,7 +38,9 @@ def clean_gtin(value: str) -> str:
     try:
         compact = str(ean.validate(value))
     except StdnumError:
-        raise ValueError("is not a valid GTIN (8, 12, 13 or 14 digits with a check digit)") from None
+        raise ValueError(
+            "is not a valid GTIN (8, 12, 13 or 14 digits with a check digit)"
+        ) from None
     return compact
 
 

@@ -24,19 +24,46 @@ from forsyn.contracts.models import Contract, Lot, PriceListEntry, Tender
 from forsyn.core.identifiers import cvr_with_check_digit, with_check_digit
 from forsyn.demo import catalogue as cat
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
-from forsyn.organisations.models import Organisation, User, UserRole
 from forsyn.orders.models import Order, OrderLine
+from forsyn.organisations.models import Organisation, User, UserRole
 
 SCALES = {"small": 500, "region": 7_200, "national": 300_000}
 DEMO_EMAIL_DOMAIN = "demo.forsyn.dk"
 
 MIDTJYLLAND_PARTICIPANTS = [
-    "751", "710", "766", "661", "615", "756", "665", "707", "727", "730", "760", "740",
-    "746", "779", "671", "706", "791",
+    "751",
+    "710",
+    "766",
+    "661",
+    "615",
+    "756",
+    "665",
+    "707",
+    "727",
+    "730",
+    "760",
+    "740",
+    "746",
+    "779",
+    "671",
+    "706",
+    "791",
 ]
 SYDDANMARK_PARTICIPANTS = [
-    "461", "479", "450", "440", "430", "420", "410", "480", "482", "492", "630", "621",
-    "607", "561",
+    "461",
+    "479",
+    "450",
+    "440",
+    "430",
+    "420",
+    "410",
+    "480",
+    "482",
+    "492",
+    "630",
+    "621",
+    "607",
+    "561",
 ]
 FIRST_WAVE = {"751", "461"}
 STOMA_START = dt.date(2023, 6, 1)
@@ -55,29 +82,127 @@ HOSPITAL_UNITS = [
 ]
 
 FIRST_NAMES = [
-    "Anne", "Kirsten", "Hanne", "Mette", "Anna", "Helle", "Susanne", "Lene", "Maria", "Marianne",
-    "Inge", "Karen", "Bente", "Lone", "Camilla", "Pia", "Jette", "Louise", "Charlotte", "Ida",
-    "Peter", "Jens", "Michael", "Lars", "Henrik", "Thomas", "Søren", "Jan", "Christian",
-    "Martin", "Niels", "Anders", "Morten", "Jesper", "Mads", "Hans", "Rasmus", "Per", "Erik",
-    "Poul", "Ole", "Knud", "Bent", "Jørgen", "Birthe", "Grethe", "Else", "Ruth", "Aase",
+    "Anne",
+    "Kirsten",
+    "Hanne",
+    "Mette",
+    "Anna",
+    "Helle",
+    "Susanne",
+    "Lene",
+    "Maria",
+    "Marianne",
+    "Inge",
+    "Karen",
+    "Bente",
+    "Lone",
+    "Camilla",
+    "Pia",
+    "Jette",
+    "Louise",
+    "Charlotte",
+    "Ida",
+    "Peter",
+    "Jens",
+    "Michael",
+    "Lars",
+    "Henrik",
+    "Thomas",
+    "Søren",
+    "Jan",
+    "Christian",
+    "Martin",
+    "Niels",
+    "Anders",
+    "Morten",
+    "Jesper",
+    "Mads",
+    "Hans",
+    "Rasmus",
+    "Per",
+    "Erik",
+    "Poul",
+    "Ole",
+    "Knud",
+    "Bent",
+    "Jørgen",
+    "Birthe",
+    "Grethe",
+    "Else",
+    "Ruth",
+    "Aase",
 ]
 LAST_NAMES = [
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-    "Mikkelsen", "Olesen", "Frederiksen", "Laursen", "Henriksen", "Lund", "Holm", "Schmidt",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Olesen",
+    "Frederiksen",
+    "Laursen",
+    "Henriksen",
+    "Lund",
+    "Holm",
+    "Schmidt",
 ]
 STREETS = [
-    "Algade", "Bakkevej", "Birkevej", "Bøgevej", "Engvej", "Fasanvej", "Grønnegade",
-    "Havnegade", "Industrivej", "Kirkevej", "Kongensgade", "Lindevej", "Mosevej", "Nørregade",
-    "Parkvej", "Rosenvej", "Skolegade", "Skovvej", "Stationsvej", "Søndergade", "Toftevej",
-    "Vestergade", "Østergade", "Åboulevarden",
+    "Algade",
+    "Bakkevej",
+    "Birkevej",
+    "Bøgevej",
+    "Engvej",
+    "Fasanvej",
+    "Grønnegade",
+    "Havnegade",
+    "Industrivej",
+    "Kirkevej",
+    "Kongensgade",
+    "Lindevej",
+    "Mosevej",
+    "Nørregade",
+    "Parkvej",
+    "Rosenvej",
+    "Skolegade",
+    "Skovvej",
+    "Stationsvej",
+    "Søndergade",
+    "Toftevej",
+    "Vestergade",
+    "Østergade",
+    "Åboulevarden",
 ]
 POSTCODES = {
-    "751": ("8000", "Aarhus C"), "461": ("5000", "Odense C"), "730": ("8900", "Randers C"),
-    "740": ("8600", "Silkeborg"), "791": ("8800", "Viborg"), "615": ("8700", "Horsens"),
-    "630": ("7100", "Vejle"), "621": ("6000", "Kolding"), "561": ("6700", "Esbjerg"),
-    "479": ("5700", "Svendborg"), "101": ("1550", "København V"), "851": ("9000", "Aalborg"),
+    "751": ("8000", "Aarhus C"),
+    "461": ("5000", "Odense C"),
+    "730": ("8900", "Randers C"),
+    "740": ("8600", "Silkeborg"),
+    "791": ("8800", "Viborg"),
+    "615": ("8700", "Horsens"),
+    "630": ("7100", "Vejle"),
+    "621": ("6000", "Kolding"),
+    "561": ("6700", "Esbjerg"),
+    "479": ("5700", "Svendborg"),
+    "101": ("1550", "København V"),
+    "851": ("9000", "Aalborg"),
 }
 
 
@@ -160,7 +285,8 @@ class DemoBuilder:
     def hospital_units(self) -> list[Organisation]:
         regions = set(self.participating_regions())
         return [
-            o for (k, _), o in self.orgs.items()
+            o
+            for (k, _), o in self.orgs.items()
             if k == "hospital_unit" and o.region is not None and o.region.code in regions
         ]
 
@@ -179,12 +305,12 @@ class DemoBuilder:
         self.products_by_category: dict[str, list[Product]] = {}
         self.categories: dict[str, Category] = {}
         for area_code, categories, products in area_defs:
-            area = areas[area_code]
+            product_area = areas[area_code]
             cat_objs = {
                 c.code: Category.objects.update_or_create(
                     code=c.code,
                     defaults={
-                        "product_area": area,
+                        "product_area": product_area,
                         "name_da": c.name_da,
                         "name_en": c.name_en,
                         "iso9999": c.iso9999,
@@ -197,8 +323,8 @@ class DemoBuilder:
             tender, _ = Tender.objects.update_or_create(
                 reference=f"FSC-{area_code.upper()}-{start.year - 1}",
                 defaults={
-                    "product_area": area,
-                    "name": f"Fælles udbud {area.name_da} {start.year - 1}",
+                    "product_area": product_area,
+                    "name": f"Fælles udbud {product_area.name_da} {start.year - 1}",
                     "published_on": start - dt.timedelta(days=300),
                 },
             )
@@ -272,9 +398,7 @@ class DemoBuilder:
         muni = self.participating_municipalities()
         for i, code in enumerate(muni):
             org = self.orgs[("municipality", code)]
-            if self.scale == "national":
-                stoma_start = STOMA_START
-            elif code in FIRST_WAVE:
+            if self.scale == "national" or code in FIRST_WAVE:
                 stoma_start = STOMA_START
             else:
                 stoma_start = dt.date(2024, 4, 1) if i % 2 == 0 else dt.date(2025, 4, 1)
@@ -297,13 +421,23 @@ class DemoBuilder:
         password = make_password(settings.FORSYN_DEMO_PASSWORD)
         specs: list[tuple[str, str, str, str, str]] = []  # username, role, kind, code, full name
         for code in MIDTJYLLAND_PARTICIPANTS + SYDDANMARK_PARTICIPANTS:
-            specs.append((f"caseworker-{code}", "caseworker", "municipality", code, "Sagsbehandler"))
+            specs.append(
+                (f"caseworker-{code}", "caseworker", "municipality", code, "Sagsbehandler")
+            )
         for code in ("751", "461"):
             specs.append((f"nurse-{code}", "nurse", "municipality", code, "Stomisygeplejerske"))
             specs.append((f"analyst-{code}", "analyst", "municipality", code, "Analytiker"))
             specs.append((f"finance-{code}", "finance", "municipality", code, "Økonomi"))
         for code, _, _ in HOSPITAL_UNITS[:6]:
-            specs.append((f"hospital-{code.lower()}", "hospital_orderer", "hospital_unit", code, "Afdelingssygeplejerske"))
+            specs.append(
+                (
+                    f"hospital-{code.lower()}",
+                    "hospital_orderer",
+                    "hospital_unit",
+                    code,
+                    "Afdelingssygeplejerske",
+                )
+            )
         specs.append(("nurse-auh-kir", "nurse", "hospital_unit", "AUH-KIR", "Stomisygeplejerske"))
         for username, role, name in (
             ("agent-fsc", "service_agent", "Servicemedarbejder"),
@@ -315,7 +449,15 @@ class DemoBuilder:
         ):
             specs.append((username, role, "service_centre", "FSC", name))
         specs.append(("finance-1082", "finance", "region", "1082", "Økonomi"))
-        specs.append(("warehouse-log1", "warehouse_operator", "logistics_provider", "LOG1", "Lagermedarbejder"))
+        specs.append(
+            (
+                "warehouse-log1",
+                "warehouse_operator",
+                "logistics_provider",
+                "LOG1",
+                "Lagermedarbejder",
+            )
+        )
         for code, _, _ in cat.SUPPLIERS:
             specs.append((f"supplier-{code}", "supplier_viewer", "supplier", code, "Leverandør"))
         for username, role, kind, code, title in specs:
@@ -358,7 +500,8 @@ class DemoBuilder:
                     cpr = self._cpr(rng, used_cpr)
                     muni = rng.choices(munis, weights)[0]
                     postcode, city = POSTCODES.get(
-                        muni.code, (f"{5000 + int(muni.code) % 4000:04d}", muni.name.replace(" Kommune", ""))
+                        muni.code,
+                        (f"{5000 + int(muni.code) % 4000:04d}", muni.name.replace(" Kommune", "")),
                     )
                     batch.append(
                         Citizen(
@@ -408,9 +551,7 @@ class DemoBuilder:
             if self.scale == "national" and rng.random() < 0.35:
                 wanted = [rng.choice(["wound_care", "diabetes", "clinical_nutrition"])]
             for area_code in wanted:
-                status = rng.choices(
-                    ["active", "suspended", "ended", "draft"], [85, 5, 5, 5]
-                )[0]
+                status = rng.choices(["active", "suspended", "ended", "draft"], [85, 5, 5, 5])[0]
                 start = today - dt.timedelta(days=rng.randint(10, 1_400))
                 grant = Grant(
                     citizen=citizen,
@@ -419,10 +560,17 @@ class DemoBuilder:
                     legal_basis="sel_112",
                     case_number=f"27.27.08-G01-{rng.randint(1, 99_999):05d}-{start.year % 100}",
                     status=status,
-                    status_reason={"suspended": "Indlagt på hospital", "ended": "Behovet er ophørt"}.get(status, ""),
+                    status_reason={
+                        "suspended": "Indlagt på hospital",
+                        "ended": "Behovet er ophørt",
+                    }.get(status, ""),
                     valid_from=start,
-                    valid_until=None if status != "ended" else today - dt.timedelta(days=rng.randint(1, 60)),
-                    follow_up_on=start.replace(year=start.year + 1) if start.month != 2 or start.day != 29 else start + dt.timedelta(days=365),
+                    valid_until=None
+                    if status != "ended"
+                    else today - dt.timedelta(days=rng.randint(1, 60)),
+                    follow_up_on=start.replace(year=start.year + 1)
+                    if start.month != 2 or start.day != 29
+                    else start + dt.timedelta(days=365),
                 )
                 if grant.valid_until is not None and grant.valid_until <= grant.valid_from:
                     grant.valid_until = grant.valid_from + dt.timedelta(days=30)
@@ -474,19 +622,29 @@ class DemoBuilder:
         pbc = self.products_by_category
         if area_code == "stoma":
             if rng.random() < 0.55:
-                bag = rng.choice(pbc["stoma-1p-closed"] + pbc["stoma-1p-drain"] + pbc["stoma-1p-uro"])
-                specs: list[dict[str, Any]] = [self._line(rng, bag, 30 if bag.outlet == "closed" else 15)]
+                bag = rng.choice(
+                    pbc["stoma-1p-closed"] + pbc["stoma-1p-drain"] + pbc["stoma-1p-uro"]
+                )
+                specs: list[dict[str, Any]] = [
+                    self._line(rng, bag, 30 if bag.outlet == "closed" else 15)
+                ]
             else:
                 plate = rng.choice(pbc["stoma-2p-plate"])
                 cat_code = rng.choice(["stoma-2p-closed", "stoma-2p-drain", "stoma-2p-uro"])
                 specs = [self._line(rng, plate, 10)]
                 if rng.random() < 0.3:
                     specs.append(
-                        {"product": None, "category": self.categories[cat_code], "pieces_per_month": 30}
+                        {
+                            "product": None,
+                            "category": self.categories[cat_code],
+                            "pieces_per_month": 30,
+                        }
                     )
                 else:
                     specs.append(self._line(rng, rng.choice(pbc[cat_code]), 30))
-            for accessory in rng.sample(["stoma-ring", "stoma-remover", "stoma-film", "stoma-strip"], k=rng.randint(0, 2)):
+            for accessory in rng.sample(
+                ["stoma-ring", "stoma-remover", "stoma-film", "stoma-strip"], k=rng.randint(0, 2)
+            ):
                 specs.append(self._line(rng, rng.choice(pbc[accessory]), rng.choice([10, 15, 30])))
             if rng.random() < 0.03:
                 specs[0].update(
@@ -496,27 +654,51 @@ class DemoBuilder:
                 )
             return specs
         if area_code == "urology":
-            first = rng.choice(["uro-cath-standard", "uro-cath-compact", "uro-cath-bag", "uro-sheath"])
+            first = rng.choice(
+                ["uro-cath-standard", "uro-cath-compact", "uro-cath-bag", "uro-sheath"]
+            )
             specs = [self._line(rng, rng.choice(pbc[first]), rng.choice([120, 150, 180]))]
             if rng.random() < 0.5:
-                specs.append(self._line(rng, rng.choice(pbc[rng.choice(["uro-legbag-clean", "uro-bedbag-clean"])]), 30))
+                specs.append(
+                    self._line(
+                        rng,
+                        rng.choice(pbc[rng.choice(["uro-legbag-clean", "uro-bedbag-clean"])]),
+                        30,
+                    )
+                )
             return specs
-        codes = [c for c in pbc if c.startswith({"wound_care": "wound", "diabetes": "diab", "clinical_nutrition": "nutr"}[area_code])]
-        return [self._line(rng, rng.choice(pbc[c]), rng.choice([10, 30, 60])) for c in rng.sample(codes, k=min(2, len(codes)))]
+        codes = [
+            c
+            for c in pbc
+            if c.startswith(
+                {"wound_care": "wound", "diabetes": "diab", "clinical_nutrition": "nutr"}[area_code]
+            )
+        ]
+        return [
+            self._line(rng, rng.choice(pbc[c]), rng.choice([10, 30, 60]))
+            for c in rng.sample(codes, k=min(2, len(codes)))
+        ]
 
     @staticmethod
     def _line(rng: random.Random, product: Product, pieces: int) -> dict[str, Any]:
         hole = None
         if product.cut_min_mm is not None and product.cut_max_mm is not None and rng.random() < 0.6:
             hole = rng.randint(product.cut_min_mm, product.cut_max_mm)
-        return {"product": product, "category": None, "pieces_per_month": pieces, "hole_size_mm": hole}
+        return {
+            "product": product,
+            "category": None,
+            "pieces_per_month": pieces,
+            "hole_size_mm": hole,
+        }
 
     def orders(self) -> None:
         """Some orders this month, so remaining quantities differ from the granted ones."""
         rng = random.Random(self.seed * 31 + 7)
         now = timezone.now()
         lines = list(
-            GrantLine.objects.filter(grant__status="active", product__isnull=False, grant__legal_basis="sel_112")
+            GrantLine.objects.filter(
+                grant__status="active", product__isnull=False, grant__legal_basis="sel_112"
+            )
             .select_related("grant", "product")
             .order_by("pk")[:400]
         )

@@ -55,7 +55,9 @@ class GrantLineIn(StrictSchema):
     hole_size_mm: int | None = Field(None, ge=1, le=200)
     free_choice: bool = False
     free_choice_product: str = Field("", max_length=200)
-    free_choice_price_difference: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=4)
+    free_choice_price_difference: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=4
+    )
 
     @model_validator(mode="after")
     def product_or_category(self) -> "GrantLineIn":
@@ -127,9 +129,7 @@ def grant_out(g: Grant) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/citizens/{int:citizen_id}/grants", response=GrantList, summary="A citizen's grants"
-)
+@router.get("/citizens/{int:citizen_id}/grants", response=GrantList, summary="A citizen's grants")
 def citizen_grants(
     request: HttpRequest, citizen_id: int, purpose: str | None = None
 ) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def citizen_grants(
 
 
 @router.post("/grants", response={201: GrantOut}, summary="Create a grant")
-def create_grant(request: HttpRequest, payload: GrantIn) -> Status:
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     grant = grant_create(
         actor=request.user,
         citizen_id=payload.citizen,

@@ -9,9 +9,7 @@ from forsyn.grants.choices import GrantEventKind, GrantStatus, LegalBasis
 
 
 class Grant(models.Model):
-    citizen = models.ForeignKey(
-        "citizens.Citizen", on_delete=models.PROTECT, related_name="grants"
-    )
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="grants")
     granting_organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -19,7 +17,9 @@ class Grant(models.Model):
         verbose_name=_("granting organisation"),
     )
     product_area = models.ForeignKey(
-        "catalogue.ProductArea", on_delete=models.PROTECT, related_name="grants",
+        "catalogue.ProductArea",
+        on_delete=models.PROTECT,
+        related_name="grants",
         verbose_name=_("product area"),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=24, choices=LegalBasis.choices)

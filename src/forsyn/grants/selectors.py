@@ -27,7 +27,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def ordered_pieces_subquery(period: DateRange) -> Subquery:
     """Pieces ordered on a grant line in a period, for annotating GrantLine rows."""
-    order_line_model = GrantLine._meta.get_field("order_lines").related_model
+    order_line_model: Any = GrantLine._meta.get_field("order_lines").related_model
     assert period.end is not None  # noqa: S101 - current_period always has an end
     rows = (
         order_line_model.objects.filter(

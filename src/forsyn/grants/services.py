@@ -36,9 +36,7 @@ class GrantLineInput:
 _UNSET: Any = object()
 
 
-def _check_organisation(
-    errors: dict[str, str], organisation: Any, legal_basis: str
-) -> None:
+def _check_organisation(errors: dict[str, str], organisation: Any, legal_basis: str) -> None:
     if legal_basis == LegalBasis.SEL_112 and organisation.kind != "municipality":
         errors["legal_basis"] = "a §112 grant is decided by the citizen's municipality"
     if legal_basis == LegalBasis.HOSPITAL_TEMPORARY and organisation.kind != "hospital_unit":
@@ -87,7 +85,9 @@ def _resolve_lines(
             elif product.category.product_area_id != area.pk:
                 errors[f"{prefix}.gtin"] = f"the product is not in the product area {area.code}"
             elif product.status != "active":
-                successor = f"; its successor is {product.successor.gtin}" if product.successor else ""
+                successor = (
+                    f"; its successor is {product.successor.gtin}" if product.successor else ""
+                )
                 errors[f"{prefix}.gtin"] = f"the product is phased out{successor}"
         else:
             category = categories.get(line.category or "")
@@ -102,9 +102,7 @@ def _resolve_lines(
             errors[prefix] = "the same product or category twice in one grant"
         seen.add(key)
         if not 1 <= line.pieces_per_month <= MAX_PIECES_PER_MONTH:
-            errors[f"{prefix}.pieces_per_month"] = (
-                f"must be between 1 and {MAX_PIECES_PER_MONTH}"
-            )
+            errors[f"{prefix}.pieces_per_month"] = f"must be between 1 and {MAX_PIECES_PER_MONTH}"
         if line.hole_size_mm is not None:
             low, high = HOLE_SIZE_RANGE_MM
             if not low <= line.hole_size_mm <= high:
@@ -296,10 +294,12 @@ def grant_update(
     grant = _writable_grant(actor, grant_id)
     if grant.status == GrantStatus.ENDED:
         raise DomainError(
-            "an ended grant cannot change", code="grant_ended", fields={"status": "the grant has ended"}
+            "an ended grant cannot change",
+            code="grant_ended",
+            fields={"status": "the grant has ended"},
         )
     errors: dict[str, str] = {}
-    new = {
+    new: dict[str, Any] = {
         "valid_from": grant.valid_from if valid_from is _UNSET else valid_from,
         "valid_until": grant.valid_until if valid_until is _UNSET else valid_until,
         "follow_up_on": grant.follow_up_on if follow_up_on is _UNSET else follow_up_on,
@@ -313,9 +313,9 @@ def grant_update(
             errors["status"] = f"must be one of {', '.join(GrantStatus.values)}"
         elif not may_change_status(grant.status, new["status"]):
             errors["status"] = f"a {grant.status} grant cannot become {new['status']}"
-        elif new["status"] in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not new[
-            "status_reason"
-        ]:
+        elif (
+            new["status"] in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not new["status_reason"]
+        ):
             errors["status_reason"] = "give a reason for suspending or ending the grant"
     _check_dates(
         errors,
@@ -399,9 +399,7 @@ def _replace_lines(
                     actor=actor,
                     kind=GrantEventKind.LINE_CHANGED,
                     summary=f"Linje ændret: {after['what']}",
-                    changes={
-                        k: [before[k], after[k]] for k in after if before[k] != after[k]
-                    },
+                    changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
                 )
             )
     for line_id, line in current.items():

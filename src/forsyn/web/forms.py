@@ -61,7 +61,9 @@ class GrantForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), required=False, max_length=40)
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=DateInput(),
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
         help_text=_("Leave empty for a lifelong grant."),
     )
     follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DateInput())
@@ -91,7 +93,9 @@ class GrantLineForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    pieces_per_month = forms.IntegerField(label=_("Pieces per month"), min_value=1, max_value=10_000)
+    pieces_per_month = forms.IntegerField(
+        label=_("Pieces per month"), min_value=1, max_value=10_000
+    )
     hole_size_mm = forms.IntegerField(
         label=_("Hole size (mm)"), required=False, min_value=1, max_value=200
     )
@@ -122,7 +126,9 @@ GrantLineFormSet = forms.formset_factory(
 class GrantStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=GrantStatus.choices)
     status_reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=300,
+        label=_("Reason"),
+        required=False,
+        max_length=300,
         help_text=_("Required when suspending or ending a grant."),
     )
 

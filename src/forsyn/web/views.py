@@ -28,6 +28,11 @@ from forsyn.web.forms import (
 LINE_FIELD_NAMES = {"gtin": "product"}
 
 
+def _staff_organisation(request: HttpRequest) -> Any:
+    """The logged-in staff user's organisation (views below require a login)."""
+    return getattr(request.user, "organisation", None)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
@@ -104,7 +109,7 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
             "grants": grants,
             "full_cpr": policy.shows_full_cpr(request.user),
             "may_write": policy.may_write_grant(
-                request.user, granting_organisation=request.user.organisation
+                request.user, granting_organisation=_staff_organisation(request)
             ),
             "may_see_log": policy.may_view_access_log(request.user, citizen),
             "purpose_query": _purpose_query(purpose),
@@ -144,9 +149,7 @@ def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpRespon
     return render(request, "web/access_log.html", {"citizen": citizen, "page": page})
 
 
-def _apply_errors(
-    exc: DomainError, form: GrantForm, lines: Any, forms_by_index: list[int]
-) -> None:
+def _apply_errors(exc: DomainError, form: GrantForm, lines: Any, forms_by_index: list[int]) -> None:
     for key, msg in exc.fields.items():
         if key.startswith("lines["):
             index_text, _, field = key[len("lines[") :].partition("]")
@@ -199,11 +202,11 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         )
     except (NotFound, DomainError):
         raise Http404 from None
-    if not policy.may_write_grant(request.user, granting_organisation=request.user.organisation):
+    if not policy.may_write_grant(request.user, granting_organisation=_staff_organisation(request)):
         raise Http404
     initial = {
         "legal_basis": "sel_112"
-        if request.user.organisation.kind == "municipality"
+        if getattr(_staff_organisation(request), "kind", "") == "municipality"
         else "hospital_temporary"
     }
     form = GrantForm(request.POST or None, initial=initial)
