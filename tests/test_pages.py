@@ -39,7 +39,12 @@ def test_login_page_is_danish_and_anonymous_is_redirected() -> None:
     assert '<html lang="da">' in page
     assert "Log ind for medarbejdere" in page
     assert 'href="/tilgaengelighed/"' in page
-    english = Client(headers={"Accept-Language": "en"}).get("/login/").content.decode()
+    # The browser's language does not switch it; the user's choice does.
+    assert "Log ind" in Client(headers={"Accept-Language": "en"}).get("/login/").content.decode()
+    chooser = Client()
+    assert chooser.post("/i18n/setlang/", {"language": "en", "next": "/login/"}).status_code == 302
+    english = chooser.get("/login/").content.decode()
+    assert '<html lang="en">' in english
     assert "Log in for staff" in english
 
 

@@ -14,6 +14,7 @@ from forsyn.access import policy
 from forsyn.audit.selectors import access_log_for_citizen
 from forsyn.catalogue.selectors import product_list
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
+from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.grants.selectors import grant_get, grant_history, grants_for_citizen
 from forsyn.grants.services import GrantLineInput, grant_create, grant_update
@@ -205,6 +206,7 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if not policy.may_write_grant(request.user, granting_organisation=_staff_organisation(request)):
         raise Http404
     initial = {
+        "valid_from": today(),
         "legal_basis": "sel_112"
         if getattr(_staff_organisation(request), "kind", "") == "municipality"
         else "hospital_temporary"
