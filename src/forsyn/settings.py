@@ -7,9 +7,13 @@ FORSYN_VAR_DIR. Without DATABASE_URL the embedded default is an SQLite file unde
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.core.env import env_bool, env_list, env_str
+
+# Lets admin and other generic classes be subscripted at runtime, as the type stubs expect.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent

@@ -209,7 +209,7 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         "valid_from": today(),
         "legal_basis": "sel_112"
         if getattr(_staff_organisation(request), "kind", "") == "municipality"
-        else "hospital_temporary"
+        else "hospital_temporary",
     }
     form = GrantForm(request.POST or None, initial=initial)
     lines = GrantLineFormSet(request.POST or None, prefix="lines")
