@@ -1,7 +1,8 @@
 """Benchmark: GET /api/v1/citizens/{id}/grants at national scale, warm, one client.
 
 Needs a database loaded by bench_loaddemo.py. Starts gunicorn (DEBUG off) on loopback, creates
-a token for caseworker-751, warms up, then times sequential requests from one client. Target (issue #2): p95 at most 30 ms.
+a token for caseworker-751, warms up, then times sequential requests from one client.
+Target (issue #2): p95 at most 30 ms.
 
 Run: .venv/bin/python bench/bench_citizen_grants.py [--db forsyn_bench] [--requests 2000]
 """
