@@ -361,3 +361,10 @@ def test_openapi_lists_the_endpoints(w: dict) -> None:
         "/api/v1/products/{gtin}",
         "/api/v1/products/{gtin}/price",
     } <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("path", ["/organisations", "/citizens", "/products"])
+def test_huge_offset_is_422_not_500(w: dict, path: str) -> None:
+    response = Api(w["cw"]).get(path, offset=210533436528837502435328, limit=5)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "offset"]

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from forsyn.catalogue.schemas import ProductOut, product_out
 from forsyn.catalogue.selectors import product_get, product_list
-from forsyn.core.api import MAX_LIMIT, page
+from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page
 from forsyn.core.errors import NotFound
 
 router = Router(tags=["products"])
@@ -22,7 +22,7 @@ class ProductFilter(Schema):
     category: str | None = Field(None, max_length=60)
     q: str | None = Field(None, max_length=100)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("", response=ProductPage, summary="The assortment")

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from forsyn.citizens.schemas import CitizenDetailOut, CitizenOut, citizen_out
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
-from forsyn.core.api import MAX_LIMIT, page, purpose_of
+from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page, purpose_of
 from forsyn.core.errors import DomainError
 
 router = Router(tags=["citizens"])
@@ -23,7 +23,7 @@ class CitizenFilter(Schema):
     q: str | None = Field(None, max_length=100, description="name or address")
     purpose: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("", response=CitizenPage, summary="Search citizens you may see")

@@ -11,6 +11,8 @@ from pydantic import ConfigDict
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+# Far beyond any real list, and small enough that offset + limit fits a 64-bit integer.
+MAX_OFFSET = 1_000_000_000
 
 
 class StrictSchema(Schema):

@@ -3,7 +3,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from forsyn.access import policy
-from forsyn.core.api import MAX_LIMIT, page
+from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page
 from forsyn.core.errors import PermissionDenied
 from forsyn.organisations.choices import OrganisationKind
 from forsyn.organisations.selectors import organisation_list
@@ -29,7 +29,7 @@ class OrganisationPage(Schema):
 class OrganisationFilter(Schema):
     kind: OrganisationKind | None = None
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("", response=OrganisationPage, summary="List organisations")
