@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "forsyn.contracts",
     "forsyn.grants",
     "forsyn.orders",
+    "forsyn.economics",
     "forsyn.demo",
     "forsyn.web",
 ]

@@ -1,0 +1,270 @@
+"""Consumption data: reading the shared template (CSV or XLSX), normalizing every row to pieces
+and price per piece, and flagging likely unit errors (the top data-quality problem in the
+urology tender's risk analysis: boxes or cartons given where pieces were meant, or the reverse).
+
+Pure functions here; the database import is in services.py.
+"""
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from forsyn.core.identifiers import clean_gtin
+from forsyn.core.money import parse_decimal
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "party": ("party", "part", "kommune", "region", "myndighed"),
+    "product_number": ("product_number", "productnumber", "varenummer", "varenr", "product_no"),
+    "gtin": ("gtin", "ean"),
+    "description": ("description", "beskrivelse", "varetekst", "tekst"),
+    "unit": ("unit", "enhed"),
+    "pieces_per_unit": ("pieces_per_unit", "stk_pr_enhed", "antal_pr_enhed", "pieces/unit"),
+    "quantity": ("quantity", "antal", "mængde", "maengde"),
+    "price_per_unit": ("price_per_unit", "pris_pr_enhed", "enhedspris", "price"),
+    "year": ("year", "år", "aar"),
+}
+REQUIRED = ("party", "unit", "pieces_per_unit", "quantity", "price_per_unit", "year")
+UNITS = {
+    "stk": "piece",
+    "stk.": "piece",
+    "piece": "piece",
+    "pieces": "piece",
+    "pcs": "piece",
+    "pk": "box",
+    "pk.": "box",
+    "pakke": "box",
+    "box": "box",
+    "æske": "box",
+    "krt": "carton",
+    "krt.": "carton",
+    "karton": "carton",
+    "carton": "carton",
+}
+DEFAULT_FLAG_FACTOR = Decimal(3)
+PRICE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class CleanRow:
+    row_number: int
+    party: str  # as written; resolved to an organisation by the import service
+    product_number: str
+    gtin: str
+    description: str
+    unit: str  # piece | box | carton
+    pieces_per_unit: int
+    quantity: Decimal
+    price_per_unit: Decimal
+    year: int
+    flag: str = ""
+
+    @property
+    def pieces(self) -> Decimal:
+        return self.quantity * self.pieces_per_unit
+
+    @property
+    def price_per_piece(self) -> Decimal:
+        return (self.price_per_unit / self.pieces_per_unit).quantize(
+            PRICE_PLACES, rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.price_per_unit).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def product_key(self) -> str:
+        return self.gtin or self.product_number
+
+
+def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a CSV or XLSX file. Raises ValueError naming what is wrong."""
+    if not data.strip():
+        raise ValueError("file: is empty")
+    if file_name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ValueError(
+                f"file: is not a readable XLSX workbook ({type(exc).__name__})"
+            ) from None
+        sheet = book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        book.close()
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("file: is not UTF-8 text (save the CSV as UTF-8)") from None
+        try:
+            dialect: Any = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    rows = [r for r in rows if any(v not in (None, "") and str(v).strip() for v in r)]
+    if not rows:
+        raise ValueError("file: is empty")
+    header = ["" if v is None else str(v).strip().lower().replace(" ", "_") for v in rows[0]]
+    return header, rows[1:]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(
+    values: Mapping[str, str], column: str, row: int, errors: list[RowError]
+) -> Decimal | None:
+    try:
+        value = parse_decimal(values[column])
+    except ValueError as exc:
+        errors.append(RowError(row, column, str(exc)))
+        return None
+    if value < 0:
+        errors.append(RowError(row, column, "may not be negative"))
+        return None
+    return value
+
+
+def parse_rows(
+    header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> tuple[list[CleanRow], list[RowError]]:
+    columns: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for i, name in enumerate(header):
+            if name in aliases:
+                columns[key] = i
+                break
+    errors = [RowError(1, c, "column is missing") for c in REQUIRED if c not in columns]
+    if "product_number" not in columns and "gtin" not in columns:
+        errors.append(RowError(1, "product_number", "column is missing (or give gtin)"))
+    if errors:
+        return [], errors
+    clean: list[CleanRow] = []
+    for number, raw in enumerate(rows, start=2):
+        values = {k: _text(raw[i]) if i < len(raw) else "" for k, i in columns.items()}
+        row_errors: list[RowError] = []
+
+        party = values["party"]
+        if not party:
+            row_errors.append(RowError(number, "party", "is empty"))
+        gtin = values.get("gtin", "")
+        if gtin:
+            try:
+                gtin = clean_gtin(gtin)
+            except ValueError as exc:
+                row_errors.append(RowError(number, "gtin", str(exc)))
+        product_number = values.get("product_number", "")
+        if not gtin and not product_number:
+            row_errors.append(RowError(number, "product_number", "give a product number or a GTIN"))
+        unit = UNITS.get(values["unit"].lower())
+        if unit is None:
+            row_errors.append(
+                RowError(
+                    number, "unit", f"'{values['unit']}' is not stk, pk or krt (piece, box, carton)"
+                )
+            )
+        per_unit = _number(values, "pieces_per_unit", number, row_errors)
+        if per_unit is not None and (per_unit != per_unit.to_integral_value() or per_unit < 1):
+            row_errors.append(
+                RowError(number, "pieces_per_unit", "must be a whole number of at least 1")
+            )
+            per_unit = None
+        if unit == "piece" and per_unit is not None and per_unit != 1:
+            row_errors.append(
+                RowError(
+                    number, "pieces_per_unit", f"is {per_unit} but the unit is pieces (must be 1)"
+                )
+            )
+        if unit in ("box", "carton") and per_unit == 1:
+            row_errors.append(
+                RowError(
+                    number,
+                    "pieces_per_unit",
+                    f"is 1 but the unit is a {unit}: give the pieces in one",
+                )
+            )
+        quantity = _number(values, "quantity", number, row_errors)
+        price = _number(values, "price_per_unit", number, row_errors)
+        year: int | None = None
+        try:
+            year = int(values["year"])
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            row_errors.append(RowError(number, "year", f"'{values['year']}' is not a year"))
+        if row_errors or unit is None or per_unit is None or quantity is None:
+            errors.extend(row_errors)
+            continue
+        if price is None or year is None:
+            continue  # unreachable: a None above recorded an error
+        clean.append(
+            CleanRow(
+                row_number=number,
+                party=party,
+                product_number=product_number,
+                gtin=gtin,
+                description=values.get("description", "")[:300],
+                unit=unit,
+                pieces_per_unit=int(per_unit),
+                quantity=quantity,
+                price_per_unit=price,
+                year=year,
+            )
+        )
+    if not clean and not errors:
+        errors.append(RowError(1, "file", "has no data rows"))
+    return clean, errors
+
+
+def flag_unit_errors(
+    rows: Sequence[CleanRow], factor: Decimal = DEFAULT_FLAG_FACTOR
+) -> list[CleanRow]:
+    """Flag rows whose price per piece is more than `factor` times above or below the median
+    for the same product (and year) across parties: most often a unit error."""
+    groups: dict[tuple[str, int], list[CleanRow]] = defaultdict(list)
+    for row in rows:
+        groups[(row.product_key, row.year)].append(row)
+    medians: Mapping[tuple[str, int], Decimal] = {
+        key: statistics.median([r.price_per_piece for r in group])
+        for key, group in groups.items()
+        if len({r.party for r in group}) >= 2
+    }
+    out: list[CleanRow] = []
+    for row in rows:
+        median = medians.get((row.product_key, row.year))
+        if median and median > 0:
+            ratio = row.price_per_piece / median
+            if ratio > factor or ratio < 1 / factor:
+                row = replace(
+                    row,
+                    flag=(
+                        f"price per piece {row.price_per_piece} is {ratio:.1f} × the median "
+                        f"{median:.4f} for this product: check the unit"
+                    ),
+                )
+        out.append(row)
+    return out

@@ -1,0 +1,57 @@
+"""Tables for download: XLSX (openpyxl) and PDF (WeasyPrint), and CSV for the cleaned data."""
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from django.template.loader import render_to_string
+
+Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]  # title, header, rows
+
+
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in tables:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    from decimal import Decimal
+
+    # Money stays exact: Decimal goes in as a number only when it is an amount with at most 4
+    # decimals, which Excel shows exactly; everything else as text.
+    if isinstance(value, Decimal):
+        return float(value) if value == value.quantize(Decimal("0.0001")) else str(value)
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_pdf(title: str, tables: Sequence[Table], summary: Sequence[tuple[str, str]] = ()) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "economics/report_pdf.html", {"title": title, "tables": tables, "summary": summary}
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,59 @@
+"""Consumption data (forbrugsdata) submitted by the parties, normalized to pieces."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsumptionBatch(models.Model):
+    """One imported file."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_flagged = models.BooleanField(
+        _("flagged rows accepted"),
+        default=False,
+        help_text=_("The analyst reviewed the flagged rows and accepted them as they are."),
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name_plural = "consumption batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.pk})"
+
+
+class ConsumptionRow(models.Model):
+    batch = models.ForeignKey(ConsumptionBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    party = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="consumption_rows"
+    )
+    product_number = models.CharField(_("product number"), max_length=60, blank=True)
+    gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=10)
+    pieces_per_unit = models.PositiveIntegerField(_("pieces per unit"))
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=4)
+    price_per_unit = models.DecimalField(_("price per unit"), max_digits=16, decimal_places=4)
+    pieces = models.DecimalField(_("pieces"), max_digits=18, decimal_places=4)
+    price_per_piece = models.DecimalField(_("price per piece"), max_digits=16, decimal_places=4)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    flag = models.CharField(_("flag"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["year", "gtin"], name="consumption_year_gtin")]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} of batch {self.batch_id}"
+
+    @property
+    def product_key(self) -> str:
+        return self.gtin or self.product_number
