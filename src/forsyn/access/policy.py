@@ -63,8 +63,8 @@ def sees_personal_data(user: Any) -> bool:
 
 
 def needs_purpose(user: Any) -> bool:
-    """FSC staff see every citizen, so each look must state why."""
-    return _org_kind(user) == OrganisationKind.SERVICE_CENTRE
+    """FSC staff who see personal data see every citizen, so each look must state why."""
+    return _org_kind(user) == OrganisationKind.SERVICE_CENTRE and sees_personal_data(user)
 
 
 def purpose_for(user: Any, purpose: str | None) -> str:
@@ -171,6 +171,12 @@ def prices_visible(user: Any, entries: QuerySet[M]) -> QuerySet[M]:
 
 def may_manage_contracts(user: Any) -> bool:
     return bool(_roles(user) & {Role.CONTRACT_MANAGER, Role.ADMIN})
+
+
+def may_use_economics(user: Any) -> bool:
+    """Business cases, allocation, equalization and consumption data: aggregate figures about
+    organisations, never personal data."""
+    return bool(_roles(user) & {Role.ANALYST, Role.FINANCE, Role.CONTRACT_MANAGER, Role.ADMIN})
 
 
 def may_view_organisations(user: Any) -> bool:

@@ -692,7 +692,8 @@ class DemoBuilder:
         }
 
     def orders(self) -> None:
-        """Some orders this month, so remaining quantities differ from the granted ones."""
+        """Orders over the last 18 months (this month's count against the quota, older ones
+        feed the realised gains)."""
         rng = random.Random(self.seed * 31 + 7)
         now = timezone.now()
         lines = list(
@@ -700,24 +701,95 @@ class DemoBuilder:
                 grant__status="active", product__isnull=False, grant__legal_basis="sel_112"
             )
             .select_related("grant", "product")
-            .order_by("pk")[:400]
+            .order_by("pk")[:3000]
         )
-        for line in rng.sample(lines, k=min(120, len(lines))):
-            order = Order.objects.create(
-                citizen_id=line.grant.citizen_id,
-                ordering_organisation_id=line.grant.granting_organisation_id,
-                status="approved",
-                placed_at=now - dt.timedelta(hours=rng.randint(1, 48)),
-            )
+        orders: list[Order] = []
+        order_lines: list[tuple[int, GrantLine, int]] = []
+        for line in rng.sample(lines, k=min(400, len(lines))):
             assert line.product is not None  # noqa: S101
-            units = max(1, line.pieces_per_month // line.product.pieces_per_unit // 2)
-            OrderLine.objects.create(
-                order=order,
-                grant_line=line,
-                product=line.product,
-                order_units=units,
-                pieces=units * line.product.pieces_per_unit,
-            )
+            for months_back in sorted(rng.sample(range(0, 18), k=3)):
+                placed = now - dt.timedelta(days=30 * months_back + rng.randint(0, 20), hours=2)
+                if placed.date() < line.grant.valid_from:
+                    continue
+                orders.append(
+                    Order(
+                        citizen_id=line.grant.citizen_id,
+                        ordering_organisation_id=line.grant.granting_organisation_id,
+                        status="approved" if months_back == 0 else "delivered",
+                        placed_at=placed,
+                    )
+                )
+                units = max(1, line.pieces_per_month // line.product.pieces_per_unit // 2)
+                order_lines.append((len(orders) - 1, line, units))
+        Order.objects.bulk_create(orders, batch_size=2000)
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=orders[i],
+                    grant_line=line,
+                    product=line.product,
+                    order_units=units,
+                    pieces=units * line.product.pieces_per_unit,  # type: ignore[union-attr]
+                )
+                for i, line, units in order_lines
+            ],
+            batch_size=2000,
+        )
+
+    def consumption(self) -> None:
+        """2022 urology consumption in the shared template, imported through the real importer.
+        Regions paid far less than municipalities (1 øre per disposable catheter); two rows carry
+        the classic unit error (boxes reported as pieces) and are flagged."""
+        from forsyn.economics.services import consumption_import
+
+        rng = random.Random(self.seed * 131 + 3)
+        lines = ["party;gtin;description;unit;pieces_per_unit;quantity;price_per_unit;year"]
+        products = [
+            p
+            for code in sorted(self.products_by_category)
+            if code.startswith("uro-")
+            for p in self.products_by_category[code][:1]
+        ]
+        prices = {
+            e.product_id: e.price
+            for e in PriceListEntry.objects.filter(product__in=products, valid_until__isnull=False)
+        }
+        parties = [("municipality", c) for c in self.participating_municipalities()[:31]]
+        parties += [("region", c) for c in self.participating_regions()[:2]]
+        unit_errors = {(parties[3][1], products[0].gtin), (parties[7][1], products[1].gtin)}
+        for kind, code in parties:
+            org = self.orgs[(kind, code)]
+            for product in products:
+                contract = prices[product.pk]
+                if kind == "region":
+                    per_piece = (
+                        Decimal("0.01")
+                        if product.category.code.startswith("uro-cath")
+                        else (contract * Decimal("0.85"))
+                    )
+                else:
+                    per_piece = contract * Decimal(rng.randint(112, 128)) / 100
+                boxes = rng.randint(20, 400) * (2 if kind == "region" else 1)
+                per_unit = product.pieces_per_unit
+                box_price = (per_piece * per_unit).quantize(Decimal("0.01"))
+                if (code, product.gtin) in unit_errors:
+                    # Boxes counted and priced, but reported as single pieces.
+                    lines.append(
+                        f"{org.name};{product.gtin};{product.name};stk;1;{boxes};{box_price};2022"
+                    )
+                elif per_unit == 1:
+                    lines.append(
+                        f"{org.name};{product.gtin};{product.name};stk;1;{boxes};{box_price};2022"
+                    )
+                else:
+                    lines.append(
+                        f"{org.name};{product.gtin};{product.name};pk;{per_unit};{boxes};{box_price};2022"
+                    )
+        result = consumption_import(
+            file_name="forbrug-urologi-2022.csv", data="\n".join(lines).encode()
+        )
+        if result.errors:
+            raise RuntimeError(f"demo consumption data invalid: {result.errors[:3]}")
 
     def build(self) -> list[DemoLogin]:
         self.out(f"forsyn demo data: scale {self.scale}, seed {self.seed}")
@@ -729,6 +801,7 @@ class DemoBuilder:
         self.out(f"  {Product.objects.count()} products, {Contract.objects.count()} contracts")
         self.citizens(SCALES[self.scale])
         self.orders()
+        self.consumption()
         return self.logins
 
 

@@ -47,11 +47,23 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_pdf(title: str, tables: Sequence[Table], summary: Sequence[tuple[str, str]] = ()) -> bytes:
+def to_pdf(
+    title: str, tables: Sequence[Table], summary: Sequence[tuple[str, str]] = (), chart: str = ""
+) -> bytes:
+    from django.utils import timezone
+    from django.utils.safestring import mark_safe
     from weasyprint import HTML
 
     html = render_to_string(
-        "economics/report_pdf.html", {"title": title, "tables": tables, "summary": summary}
+        "economics/report_pdf.html",
+        {
+            "title": title,
+            "tables": tables,
+            "summary": summary,
+            # The chart is SVG built by forsyn.economics.charts from escaped values.
+            "chart": mark_safe(chart),  # noqa: S308
+            "printed_at": timezone.localtime(),
+        },
     )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

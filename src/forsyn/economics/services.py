@@ -11,6 +11,7 @@ from django.db import transaction
 
 from forsyn.catalogue.models import Product
 from forsyn.contracts.selectors import price_of
+from forsyn.core.money import quantize_money
 from forsyn.economics.consumption import (
     DEFAULT_FLAG_FACTOR,
     CleanRow,
@@ -190,9 +191,15 @@ def equalization_input_from_consumption(
             price = r.price_per_piece  # no contract price: the product costs what it did
         entry["baseline_cost"] += r.pieces * r.price_per_piece
         entry["new_cost"] += r.pieces * price
+    citizens = _citizens_with_grants(list(costs))
     parties = [
-        {**v, "baseline_cost": str(v["baseline_cost"]), "new_cost": str(v["new_cost"])}
-        for v in costs.values()
+        {
+            **v,
+            "baseline_cost": f"{quantize_money(v['baseline_cost']):.2f}",
+            "new_cost": f"{quantize_money(v['new_cost']):.2f}",
+            "citizens": citizens.get(pk, 0),
+        }
+        for pk, v in costs.items()
     ]
     return {
         "cap_per_region": str(cap),
@@ -200,6 +207,20 @@ def equalization_input_from_consumption(
         "parties": parties,
         "products_without_contract_price": sorted(missing),
     }
+
+
+def _citizens_with_grants(organisation_ids: list[int]) -> dict[int, int]:
+    """Citizens with an active grant from each organisation (a key for equalization)."""
+    from django.db.models import Count
+
+    from forsyn.grants.models import Grant
+
+    rows = (
+        Grant.objects.filter(granting_organisation_id__in=organisation_ids, status="active")
+        .values("granting_organisation_id")
+        .annotate(n=Count("citizen_id", distinct=True))
+    )
+    return {r["granting_organisation_id"]: r["n"] for r in rows}
 
 
 @dataclass(frozen=True)

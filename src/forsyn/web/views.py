@@ -39,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if policy.sees_personal_data(request.user):
         return redirect("citizen-search")
+    if policy.may_use_economics(request.user):
+        return redirect("economics:index")
     return redirect("product-list")
 
 
@@ -88,6 +90,8 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    if not policy.sees_personal_data(request.user):
+        raise Http404
     purpose = _purpose(request)
     if policy.needs_purpose(request.user) and not purpose:
         return render(request, "web/purpose.html", {"form": PurposeForm()})

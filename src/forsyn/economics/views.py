@@ -1,0 +1,266 @@
+"""Analyst pages: upload a case or data file, see tables and charts, download XLSX and PDF.
+No personal data is shown here: parties are organisations, amounts are totals."""
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from forsyn.access import policy
+from forsyn.economics.calculations import CALCULATIONS, Calculation, Presentation
+from forsyn.economics.charts import Series, line_chart
+from forsyn.economics.errors import InputError
+from forsyn.economics.exports import to_csv, to_pdf, to_xlsx
+from forsyn.economics.forms import (
+    CalculationForm,
+    ConsumptionUploadForm,
+    FromConsumptionForm,
+    GainsForm,
+)
+from forsyn.economics.models import ConsumptionBatch, ConsumptionRow
+from forsyn.economics.services import (
+    consumption_import,
+    equalization_input_from_consumption,
+    realised_gains,
+    tender_volumes,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def analyst_only(view: View) -> View:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policy.may_use_economics(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def _download(presentation: Presentation, title: str, fmt: str, slug: str) -> HttpResponse:
+    if fmt == "xlsx":
+        data = to_xlsx(presentation.tables)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data = to_pdf(title, presentation.tables, presentation.summary, presentation.chart)
+        content_type = "application/pdf"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response
+
+
+@analyst_only
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "economics/index.html", {"calculations": CALCULATIONS.values()})
+
+
+def _input_from(form: CalculationForm) -> Any:
+    upload = form.cleaned_data.get("file")
+    text = (
+        upload.read().decode("utf-8-sig", errors="strict")
+        if upload
+        else form.cleaned_data["input_json"]
+    )
+    try:
+        return json.loads(text, parse_float=str)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            "input", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+@analyst_only
+@require_http_methods(["GET", "POST"])
+def calculation(request: HttpRequest, slug: str) -> HttpResponse:
+    calc: Calculation | None = CALCULATIONS.get(slug)
+    if calc is None:
+        raise Http404
+    context: dict[str, Any] = {"calc": calc}
+    form = CalculationForm(
+        request.POST or None, request.FILES or None, initial={"input_json": calc.example_json}
+    )
+    if slug == "equalization":
+        context["from_form"] = FromConsumptionForm(prefix="fc")
+    if (
+        request.method == "POST"
+        and request.POST.get("source") == "consumption"
+        and slug == "equalization"
+    ):
+        from_form = FromConsumptionForm(request.POST, prefix="fc")
+        context["from_form"] = from_form
+        if from_form.is_valid():
+            data = equalization_input_from_consumption(
+                year=from_form.cleaned_data["year"],
+                prices_on=from_form.cleaned_data["prices_on"],
+                cap=from_form.cleaned_data["cap"],
+                key=from_form.cleaned_data["key"],
+            )
+            context["missing_prices"] = data.pop("products_without_contract_price")
+            if not data["parties"]:
+                from_form.add_error("year", _("No usable consumption data for that year."))
+            else:
+                form = CalculationForm(
+                    initial={"input_json": json.dumps(data, ensure_ascii=False, indent=2)}
+                )
+                context["result"] = calc.present(calc.compute(data))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            result = calc.compute(_input_from(form))
+        except (InputError, UnicodeDecodeError) as exc:
+            form.add_error(
+                "input_json",
+                str(exc) if isinstance(exc, InputError) else _("The file is not UTF-8 text."),
+            )
+        else:
+            presentation = calc.present(result)
+            fmt = request.POST.get("format")
+            if fmt in ("xlsx", "pdf"):
+                return _download(presentation, str(calc.title), fmt, slug)
+            context["result"] = presentation
+    context["form"] = form
+    return render(request, "economics/calculation.html", context)
+
+
+@analyst_only
+@require_http_methods(["GET", "POST"])
+def consumption(request: HttpRequest) -> HttpResponse:
+    form = ConsumptionUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = consumption_import(
+            file_name=upload.name,
+            data=upload.read(),
+            actor=request.user,
+            accept_flagged=form.cleaned_data["accept_flagged"],
+        )
+        context["import_result"] = result
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        volumes = tender_volumes(year=int(year))
+        if request.GET.get("download") in ("csv", "xlsx"):
+            header = [
+                _("Lot"),
+                _("Product"),
+                _("Description"),
+                _("Pieces"),
+                _("Parties"),
+                _("Amount"),
+            ]
+            rows = [
+                [v.lot, v.product_key, v.description, v.pieces, v.parties, v.amount]
+                for v in volumes
+            ]
+            return _file(request.GET["download"], f"tilbudsliste-{year}", header, rows)
+        context.update(year=year, volumes=volumes)
+    if request.GET.get("clean") in ("csv", "xlsx"):
+        return _clean_export(request.GET["clean"])
+    context["batches"] = [
+        (b, b.rows.count(), b.rows.exclude(flag="").count())
+        for b in ConsumptionBatch.objects.order_by("-imported_at")[:20]
+    ]
+    context["flagged"] = ConsumptionRow.objects.exclude(flag="").select_related("party", "batch")[
+        :100
+    ]
+    return render(request, "economics/consumption.html", context)
+
+
+def _file(fmt: str, name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    if fmt == "xlsx":
+        data = to_xlsx([(name[:31], header, rows)])
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, content_type = to_csv(header, rows), "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _clean_export(fmt: str) -> HttpResponse:
+    from forsyn.economics.management.commands.economics import CLEAN_HEADER
+
+    rows = [
+        [
+            r.batch_id,
+            r.row_number,
+            r.party.code,
+            r.product_number,
+            r.gtin,
+            r.description,
+            r.unit,
+            r.pieces_per_unit,
+            r.quantity,
+            r.price_per_unit,
+            r.pieces,
+            r.price_per_piece,
+            r.amount,
+            r.year,
+            r.flag,
+        ]
+        for r in ConsumptionRow.objects.select_related("party").order_by("batch_id", "row_number")
+    ]
+    return _file(fmt, "forbrug-renset", CLEAN_HEADER, rows)
+
+
+@analyst_only
+def gains(request: HttpRequest) -> HttpResponse:
+    form = GainsForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        rows = realised_gains(
+            baseline_year=form.cleaned_data["baseline_year"],
+            expected_discount=form.cleaned_data["expected_discount"],
+        )
+        years = sorted({r.year for r in rows})
+        realised = [
+            sum((r.realised_accumulated for r in rows if r.year == y), Decimal(0)) for y in years
+        ]
+        expected = [
+            sum((r.expected_accumulated for r in rows if r.year == y), Decimal(0)) for y in years
+        ]
+        table_rows = [
+            [
+                r.party,
+                r.year,
+                r.realised,
+                r.expected,
+                r.realised_accumulated,
+                r.expected_accumulated,
+            ]
+            for r in rows
+        ]
+        header = [
+            _("Party"),
+            _("Year"),
+            _("Realised"),
+            _("Expected"),
+            _("Realised, accumulated"),
+            _("Expected, accumulated"),
+        ]
+        presentation = Presentation(
+            summary=[
+                (_("Realised, all parties"), f"{realised[-1]:.2f}" if realised else "0.00"),
+                (_("Expected, all parties"), f"{expected[-1]:.2f}" if expected else "0.00"),
+            ],
+            tables=[(_("Realised gains"), header, table_rows)],
+            chart=line_chart(
+                _("Accumulated gain, all parties"),
+                [str(y) for y in years],
+                [Series(_("Realised"), realised), Series(_("Expected"), expected)],
+            )
+            if years
+            else "",
+        )
+        fmt = request.GET.get("format")
+        if fmt in ("xlsx", "pdf"):
+            return _download(presentation, _("Realised gains"), fmt, "gevinster")
+        context["result"] = presentation
+    return render(request, "economics/gains.html", context)

@@ -1,0 +1,15 @@
+"""What the header's navigation may show the logged-in user."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from forsyn.access import policy
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "nav_citizens": policy.sees_personal_data(user),
+        "nav_economics": policy.may_use_economics(user),
+    }

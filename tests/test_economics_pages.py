@@ -1,0 +1,153 @@
+"""Analyst pages: calculations, uploads, downloads; no access for roles with personal data only."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from forsyn.economics.models import ConsumptionRow
+from tests import factories as f
+from tests.test_economics_cli import CSV
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analyst() -> Client:
+    f.make_user("analyst", f.service_centre(), username="analyst")
+    client = Client()
+    client.login(username="analyst", password="pw-for-tests-1")
+    return client
+
+
+def test_only_economics_roles(analyst: Client) -> None:
+    assert analyst.get("/analyse/").status_code == 200
+    f.make_user("caseworker", f.municipality("751"), username="cw")
+    caseworker = Client()
+    caseworker.login(username="cw", password="pw-for-tests-1")
+    assert caseworker.get("/analyse/").status_code == 404
+    assert caseworker.get("/analyse/business-case/").status_code == 404
+    assert Client().get("/analyse/").status_code == 302
+    assert analyst.get("/analyse/unknown/").status_code == 404
+
+
+def test_analyst_sees_no_personal_data(analyst: Client) -> None:
+    citizen = f.CitizenFactory()
+    assert analyst.get("/borgere/", {"q": citizen.last_name}).status_code == 404
+    assert analyst.get(f"/borgere/{citizen.pk}/").status_code == 404
+    home = analyst.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == "/analyse/"
+    assert "Borgere" not in home.content.decode()
+
+
+def test_business_case_page(analyst: Client) -> None:
+    page = analyst.get("/analyse/business-case/").content.decode()
+    assert "Urologi 2024" in page  # the example is prefilled
+    data = {
+        "input_json": page.split('name="input_json"')[1].split(">", 1)[1].split("</textarea>")[0]
+    }
+    data["input_json"] = data["input_json"].replace("&quot;", '"')
+    result = analyst.post("/analyse/business-case/", data).content.decode()
+    assert "Break-even-rabat" in result
+    assert "0.1070" in result
+    assert "<svg" in result
+
+
+def _case() -> str:
+    return json.dumps(
+        {
+            "name": "Urologi 2024",
+            "years": 4,
+            "annual_spend": "117600000",
+            "one_off_costs": {"project": "2875676"},
+            "annual_costs": {"licences": "1225200", "operations": "10644212"},
+            "evaluate_discounts": ["0.12"],
+        }
+    )
+
+
+def test_business_case_downloads(analyst: Client) -> None:
+    xlsx = analyst.post("/analyse/business-case/", {"input_json": _case(), "format": "xlsx"})
+    assert xlsx["Content-Disposition"] == 'attachment; filename="business-case.xlsx"'
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Scenarier", "Pr. år"]
+    assert list(book["Scenarier"].iter_rows(values_only=True)) == [
+        ("Rabat", "Årlig besparelse", "Nettogevinst i alt"),
+        ("0.12", 14112000, 6094676),
+    ]
+    pdf = analyst.post("/analyse/business-case/", {"input_json": _case(), "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_uploaded_json_file_and_errors(analyst: Client) -> None:
+    upload = SimpleUploadedFile("case.json", _case().encode(), content_type="application/json")
+    assert "0.1070" in analyst.post("/analyse/business-case/", {"file": upload}).content.decode()
+    bad = analyst.post("/analyse/business-case/", {"input_json": '{"name": "x", "years": "many"}'})
+    assert "years: &#x27;many&#x27; is not a whole number" in bad.content.decode()
+    empty = analyst.post("/analyse/allocation/", {"input_json": ""}).content.decode()
+    assert "Angiv input som tekst eller som fil." in empty
+    broken = analyst.post("/analyse/equalization/", {"input_json": "{"}).content.decode()
+    assert "input: not valid JSON (line 1, column 2" in broken
+
+
+def test_allocation_page(analyst: Client) -> None:
+    body = json.dumps(
+        {
+            "amount": "3040000",
+            "key": "parties",
+            "parties": [{"id": "751", "kind": "municipality"}, {"id": "1082", "kind": "region"}],
+        }
+    )
+    page = analyst.post("/analyse/allocation/", {"input_json": body}).content.decode()
+    assert "1520000,00" in page  # Danish decimal comma
+
+
+def test_consumption_upload_errors_then_success(analyst: Client) -> None:
+    bad = CSV + b"Atlantis;5700000000011;x;stk;1;1;1;2022\n"
+    page = analyst.post(
+        "/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", bad)}
+    ).content.decode()
+    assert "1 fejl: intet blev importeret." in page
+    assert "&#x27;Atlantis&#x27; is not a municipality or region" in page
+    assert ConsumptionRow.objects.count() == 0
+    ok = analyst.post(
+        "/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CSV)}
+    ).content.decode()
+    assert "5 rækker importeret, 2 markeret." in ok
+    volumes = analyst.get("/analyse/forbrug/", {"year": "2022"}).content.decode()
+    assert "5700000000011" in volumes
+    export = analyst.get("/analyse/forbrug/", {"clean": "csv"})
+    assert export.content.decode("utf-8-sig").splitlines()[0].startswith("batch;row;party")
+    wrong_type = analyst.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.pdf", b"%PDF")})
+    assert "Upload en .csv- eller .xlsx-fil." in wrong_type.content.decode()
+
+
+def test_equalization_from_consumption(analyst: Client) -> None:
+    analyst.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CSV)})
+    page = analyst.post(
+        "/analyse/equalization/",
+        {
+            "source": "consumption",
+            "fc-year": "2022",
+            "fc-prices_on": "2025-06-01",
+            "fc-cap": "12000000",
+            "fc-key": "savings",
+        },
+    ).content.decode()
+    assert "Region 1082" in page
+    assert "Ingen kontraktpris for disse produkter" in page
+
+
+def test_gains_page(analyst: Client) -> None:
+    analyst.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CSV)})
+    page = analyst.get(
+        "/analyse/gevinster/", {"baseline_year": "2022", "expected_discount": "0.12"}
+    )
+    assert "Forventet, alle parter" in page.content.decode()
+    invalid = analyst.get("/analyse/gevinster/", {"baseline_year": "x", "expected_discount": "2"})
+    assert invalid.status_code == 200
+    assert "form-error-message" in invalid.content.decode()
