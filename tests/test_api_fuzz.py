@@ -12,12 +12,16 @@ from hypothesis import HealthCheck, settings
 
 from forsyn.organisations.services import token_create
 from tests import factories as f
+from tests.conftest import ensure_reference_data
+
+pytestmark = pytest.mark.django_db
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
 @pytest.fixture
 def token(db: Any) -> Iterator[str]:
+    ensure_reference_data()
     aarhus = f.municipality("751")
     citizen = f.CitizenFactory(municipality=aarhus)
     f.GrantLineFactory(grant=f.GrantFactory(citizen=citizen))
