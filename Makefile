@@ -38,7 +38,7 @@ demo: install assets var/demo-loaded
 
 # The whole suite; with DATABASE_URL=postgres://... it runs on PostgreSQL.
 test: install assets
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check src tests bench

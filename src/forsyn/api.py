@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
 
 from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
@@ -16,6 +16,7 @@ from forsyn.contracts.api import router as contracts_router
 from forsyn.core.api import field_errors
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.grants.api import router as grants_router
+from forsyn.orders.api import router as orders_router
 from forsyn.organisations.api import router as organisations_router
 from forsyn.organisations.models import ApiToken
 from forsyn.organisations.selectors import user_for_token
@@ -42,10 +43,11 @@ api = NinjaAPI(
         "Shared supply of health products to citizens. Authenticate with "
         "`Authorization: Bearer <token>` (`forsyn token create USERNAME`). Reads of a citizen's "
         "data are logged with a purpose: the `purpose` parameter or an `X-Purpose` header "
-        "(required for service-centre staff)."
+        "(required for service-centre staff). POST /orders takes an `Idempotency-Key` header: "
+        "a retry with the same key returns the first order."
     ),
     urls_namespace="api-v1",
-    auth=[BearerAuth(), SessionAuth()],
+    auth=BearerAuth(),
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
@@ -55,6 +57,7 @@ api.add_router("/citizens", citizens_router)
 api.add_router("/products", catalogue_router)
 api.add_router("/products", contracts_router)
 api.add_router("", grants_router)
+api.add_router("", orders_router, tags=["orders"])
 
 
 @api.exception_handler(DomainError)

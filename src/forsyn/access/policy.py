@@ -69,6 +69,12 @@ def needs_purpose(user: Any) -> bool:
 
 def purpose_for(user: Any, purpose: str | None) -> str:
     """The purpose to log, or DomainError naming the `purpose` field."""
+    if is_portal_user(user):
+        return "Borgerens egen bestilling"
+    return _staff_purpose(user, purpose)
+
+
+def _staff_purpose(user: Any, purpose: str | None) -> str:
     stated = (purpose or "").strip()
     if len(stated) > PURPOSE_MAX_LENGTH:
         raise DomainError(
@@ -98,8 +104,29 @@ def _grant_model(citizens: QuerySet[Any]) -> Any:
     return citizens.model._meta.get_field("grants").related_model
 
 
+def is_portal_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_portal_user", False))
+
+
+def portal_citizens(user: Any, citizens: QuerySet[M], on: Any) -> QuerySet[M]:
+    """A citizen logged in through NemLog-in sees themself; a representative the citizens whose
+    power of attorney they hold on `on`."""
+    return citizens.filter(
+        Q(cpr=user.cpr)
+        | Q(
+            representatives__cpr=user.cpr,
+            representatives__valid_from__lte=on,
+        )
+        & (Q(representatives__valid_until__isnull=True) | Q(representatives__valid_until__gt=on))
+    ).distinct()
+
+
 def citizens_visible(user: Any, citizens: QuerySet[M]) -> QuerySet[M]:
     """Filter a Citizen queryset to the rows `user` may see."""
+    if is_portal_user(user):
+        from django.utils import timezone
+
+        return portal_citizens(user, citizens, timezone.localdate())
     if not sees_personal_data(user):
         return citizens.none()
     kind, org_id = _org_kind(user), user.organisation_id
@@ -121,11 +148,50 @@ def grants_visible(user: Any, grants: QuerySet[M]) -> QuerySet[M]:
     """Grants of the citizens `user` may see (any granting organisation: the whole picture)."""
     citizen_model: Any = grants.model._meta.get_field("citizen").related_model
     visible = citizens_visible(user, citizen_model.objects.all())
+    if is_portal_user(user):
+        return grants.filter(citizen__in=visible.values("pk"))
     if not sees_personal_data(user):
         return grants.none()
     if _org_kind(user) == OrganisationKind.SERVICE_CENTRE:
         return grants
     return grants.filter(citizen__in=visible.values("pk"))
+
+
+ORDER_ON_BEHALF_ROLES = frozenset(
+    {Role.SERVICE_AGENT, Role.ADVISOR, Role.NURSE, Role.HOSPITAL_ORDERER, Role.CASEWORKER}
+)
+
+
+def may_order_for(user: Any) -> bool:
+    """Citizens and representatives order for themselves/their principal; service agents,
+    advisors, nurses, caseworkers and hospital staff order on a citizen's behalf (the policy's
+    citizen filter decides for whom)."""
+    return is_portal_user(user) or bool(_roles(user) & ORDER_ON_BEHALF_ROLES)
+
+
+def may_order_ward_stock(user: Any) -> bool:
+    return _org_kind(user) == OrganisationKind.HOSPITAL_UNIT and bool(_roles(user) & HOSPITAL_ROLES)
+
+
+def may_decide_orders_of(user: Any, *, organisation_id: int) -> bool:
+    """Approving or rejecting a held order: the caseworkers of the municipality that pays (or
+    the hospital unit's staff for a temporary hospital grant)."""
+    if user.organisation_id != organisation_id:
+        return False
+    roles, kind = _roles(user), _org_kind(user)
+    if kind == OrganisationKind.MUNICIPALITY:
+        return Role.CASEWORKER in roles
+    return kind == OrganisationKind.HOSPITAL_UNIT and bool(roles & HOSPITAL_ROLES)
+
+
+def orders_visible(user: Any, orders: QuerySet[M]) -> QuerySet[M]:
+    """Orders of the citizens `user` may see, and a hospital unit's own ward orders."""
+    citizen_model: Any = orders.model._meta.get_field("citizen").related_model
+    visible = citizens_visible(user, citizen_model.objects.all())
+    own_ward = Q(kind="ward", ordering_organisation_id=getattr(user, "organisation_id", None))
+    if _org_kind(user) == OrganisationKind.SERVICE_CENTRE and sees_personal_data(user):
+        return orders
+    return orders.filter(Q(citizen__in=visible.values("pk")) | own_ward)
 
 
 def may_write_grant(user: Any, *, granting_organisation: Any) -> bool:

@@ -14,3 +14,55 @@ class OrderStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
     BACK_ORDERED = "back_ordered", _("Back ordered")
+
+
+class OrderKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen order")
+    WARD = "ward", _("Ward stock")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Citizen, web")
+    REPRESENTATIVE = "representative", _("Representative, web")
+    PHONE = "phone", _("Service centre, phone")
+    NURSE = "nurse", _("Nurse")
+    HOSPITAL = "hospital", _("Hospital")
+    API = "api", _("API")
+
+
+class DeliveryType(models.TextChoices):
+    REGISTERED_ADDRESS = "registered_address", _("Registered address")
+    OTHER_ADDRESS = "other_address", _("Another address")
+    PARCEL_LOCKER = "parcel_locker", _("Parcel locker")
+
+
+# Which status may follow which, through services only. Fulfilment (allocated onwards) comes in
+# a later issue; the states are here so the lifecycle is one machine.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.SUBMITTED: frozenset(
+        {OrderStatus.AWAITING_APPROVAL, OrderStatus.APPROVED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.AWAITING_APPROVAL: frozenset(
+        {OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.APPROVED: frozenset(
+        {OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.BACK_ORDERED: frozenset({OrderStatus.ALLOCATED, OrderStatus.CANCELLED}),
+    OrderStatus.ALLOCATED: frozenset({OrderStatus.PICKED, OrderStatus.CANCELLED}),
+    OrderStatus.PICKED: frozenset({OrderStatus.PACKED}),
+    OrderStatus.PACKED: frozenset({OrderStatus.SHIPPED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+CANCELLABLE = frozenset(
+    {
+        OrderStatus.SUBMITTED,
+        OrderStatus.AWAITING_APPROVAL,
+        OrderStatus.APPROVED,
+        OrderStatus.BACK_ORDERED,
+        OrderStatus.ALLOCATED,
+    }
+)

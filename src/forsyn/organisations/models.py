@@ -119,6 +119,14 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
+    # Citizens and representatives log in through NemLog-in (SAML) as themselves: their CPR
+    # number identifies them; they have no organisation and no roles.
+    cpr = models.CharField(_("CPR number"), max_length=10, blank=True, db_index=True)
+
+    @property
+    def is_portal_user(self) -> bool:
+        return bool(self.cpr) and self.organisation_id is None
+
     def role_set(self) -> frozenset[str]:
         cached: frozenset[str] | None = getattr(self, "_role_cache", None)
         if cached is None:

@@ -1,0 +1,148 @@
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Header, Router, Schema, Status
+from pydantic import Field
+
+from forsyn.core.api import StrictSchema, purpose_of
+from forsyn.orders.models import Order
+from forsyn.orders.selectors import approvals, order_get, orders_for_citizen
+from forsyn.orders.services import (
+    DeliveryInput,
+    LineInput,
+    order_cancel,
+    order_decide,
+    order_place,
+)
+
+router = Router(tags=["orders"])
+
+
+class OrderLineIn(StrictSchema):
+    gtin: str = Field(max_length=14)
+    order_units: int = Field(ge=1, le=999)
+
+
+class DeliveryIn(StrictSchema):
+    type: Literal["registered_address", "other_address", "parcel_locker"]
+    name: str = Field("", max_length=200)
+    street: str = Field("", max_length=200)
+    postcode: str = Field("", max_length=4)
+    city: str = Field("", max_length=100)
+    parcel_locker: str = Field("", max_length=100)
+
+
+class OrderIn(StrictSchema):
+    citizen: int = Field(ge=1, le=2**62)
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
+    delivery: DeliveryIn
+    channel: Literal["web", "representative", "phone", "nurse", "hospital", "api"] | None = None
+    purpose: str | None = Field(None, max_length=200)
+
+
+class OrderLineOut(Schema):
+    gtin: str
+    order_units: int
+    pieces: int
+
+
+class OrderOut(Schema):
+    id: int
+    citizen: int | None
+    status: str
+    hold_reasons: list[str]
+    channel: str
+    placed_at: str
+    delivery_type: str
+    delivery_on: str | None
+    decision_message: str
+    lines: list[OrderLineOut]
+
+
+class OrderList(Schema):
+    items: list[OrderOut]
+    count: int
+
+
+class DecisionIn(StrictSchema):
+    message: str = Field("", max_length=2000)
+
+
+def order_out(o: Order) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "citizen": o.citizen_id,
+        "status": o.status,
+        "hold_reasons": [h["message"] for h in o.hold_reasons],
+        "channel": o.channel,
+        "placed_at": o.placed_at.isoformat(),
+        "delivery_type": o.delivery_type,
+        "delivery_on": o.delivery_on.isoformat() if o.delivery_on else None,
+        "decision_message": o.decision_message,
+        "lines": [
+            {"gtin": ln.product.gtin, "order_units": ln.order_units, "pieces": ln.pieces}
+            for ln in o.lines.all()
+        ],
+    }
+
+
+@router.post("/orders", response={200: OrderOut, 201: OrderOut}, summary="Place an order")
+def create_order(
+    request: HttpRequest,
+    payload: OrderIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),  # type: ignore[type-arg]
+) -> Status[dict[str, Any]]:
+    order, created = order_place(
+        actor=request.user,
+        citizen_id=payload.citizen,
+        lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
+        delivery=DeliveryInput(**payload.delivery.model_dump()),
+        idempotency_key=idempotency_key,
+        channel=payload.channel,
+        purpose=purpose_of(request, payload.purpose),
+    )
+    return Status(
+        201 if created else 200, order_out(order_get(user=request.user, order_id=order.pk))
+    )
+
+
+@router.get("/orders/{int:order_id}", response=OrderOut, summary="One order")
+def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+    return order_out(order_get(user=request.user, order_id=order_id))
+
+
+@router.get("/citizens/{int:citizen_id}/orders", response=OrderList, summary="A citizen's orders")
+def citizen_orders(
+    request: HttpRequest, citizen_id: int, purpose: str | None = None
+) -> dict[str, Any]:
+    orders = orders_for_citizen(
+        user=request.user,
+        citizen_id=citizen_id,
+        purpose=purpose_of(request, purpose),
+        resource="GET /citizens/{id}/orders",
+    )
+    return {"items": [order_out(o) for o in orders], "count": len(orders)}
+
+
+@router.post("/orders/{int:order_id}/cancel", response=OrderOut, summary="Cancel an order")
+def cancel_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
+    order_cancel(actor=request.user, order_id=order_id, purpose=purpose_of(request, purpose))
+    return order_out(order_get(user=request.user, order_id=order_id))
+
+
+@router.get("/approvals", response=OrderList, summary="Orders awaiting your approval")
+def approval_queue(request: HttpRequest) -> dict[str, Any]:
+    orders = list(approvals(user=request.user))
+    return {"items": [order_out(o) for o in orders], "count": len(orders)}
+
+
+@router.post("/orders/{int:order_id}/approve", response=OrderOut, summary="Approve a held order")
+def approve_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> dict[str, Any]:
+    order_decide(actor=request.user, order_id=order_id, approve=True, message=payload.message)
+    return order_out(order_get(user=request.user, order_id=order_id))
+
+
+@router.post("/orders/{int:order_id}/reject", response=OrderOut, summary="Reject a held order")
+def reject_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> dict[str, Any]:
+    order_decide(actor=request.user, order_id=order_id, approve=False, message=payload.message)
+    return order_out(order_get(user=request.user, order_id=order_id))

@@ -1,0 +1,232 @@
+"""The order rules, in one place (DOMAIN.md §3, issue #3). Pure functions over plain data.
+
+- Only active lines of an active grant, in a product area the granting organisation takes part
+  in on the order date. A suspended or ended grant, a citizen who has died or moved away, and a
+  phased-out product (its successor is offered) each refuse the order with a clear message.
+- Window: during the first `first_period_months` (6) of a grant one order may hold at most
+  `early_max_months` (1) month of supply, afterwards `later_max_months` (3). Configurable per
+  municipality and product area.
+- Quota: the pieces ordered on a grant line in the rolling window of the last M months (M as
+  above), this order included, may not exceed M × pieces per month.
+- Orders over the quota or the window are not refused: they are held for the caseworker's
+  approval with the reason.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from forsyn.core.dates import DateRange, add_months
+
+
+@dataclass(frozen=True)
+class WindowPolicy:
+    first_period_months: int = 6
+    early_max_months: int = 1
+    later_max_months: int = 3
+
+
+DEFAULT_POLICY = WindowPolicy()
+
+
+class Refusal:
+    GRANT_NOT_ACTIVE = "grant_not_active"
+    CITIZEN_DECEASED = "citizen_deceased"
+    CITIZEN_MOVED = "citizen_moved"
+    PRODUCT_PHASED_OUT = "product_phased_out"
+    NOT_GRANTED = "not_granted"
+    NOT_PARTICIPATING = "not_participating"
+    GRANT_NOT_VALID = "grant_not_valid"
+
+
+class Hold:
+    OVER_QUOTA = "over_quota"
+    OVER_WINDOW = "over_window"
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One requested product against the grant line it falls under."""
+
+    gtin: str
+    pieces: int
+    pieces_per_month: int
+    ordered_in_window: int  # pieces already ordered on the grant line in the window
+
+
+@dataclass(frozen=True)
+class GrantFacts:
+    status: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    participating: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    refusals: list[tuple[str, str]] = field(default_factory=list)  # (code, message)
+    holds: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+    @property
+    def needs_approval(self) -> bool:
+        return not self.refused and bool(self.holds)
+
+
+def months_allowed(grant_valid_from: dt.date, on: dt.date, policy: WindowPolicy) -> int:
+    """Months of supply one order may hold on `on`."""
+    early = on < add_months(grant_valid_from, policy.first_period_months)
+    return policy.early_max_months if early else policy.later_max_months
+
+
+def quota_window(on: dt.date, months: int) -> DateRange:
+    """The rolling window whose orders count against the quota: the last `months` months."""
+    return DateRange(add_months(on, -months) + dt.timedelta(days=1), on + dt.timedelta(days=1))
+
+
+def check_grant(grant: GrantFacts, on: dt.date) -> list[tuple[str, str]]:
+    refusals = []
+    if grant.status != "active":
+        refusals.append(
+            (Refusal.GRANT_NOT_ACTIVE, f"the grant is {grant.status}: products cannot be ordered")
+        )
+    elif not DateRange(grant.valid_from, grant.valid_until).contains(on):
+        refusals.append((Refusal.GRANT_NOT_VALID, "the grant is not valid on this date"))
+    if not grant.participating:
+        refusals.append(
+            (
+                Refusal.NOT_PARTICIPATING,
+                "the granting organisation does not take part in this product area on this date",
+            )
+        )
+    return refusals
+
+
+def check_citizen(
+    *, deceased_on: dt.date | None, moved_away_on: dt.date | None, on: dt.date
+) -> list[tuple[str, str]]:
+    if deceased_on is not None and deceased_on <= on:
+        return [(Refusal.CITIZEN_DECEASED, "the citizen is registered as deceased")]
+    if moved_away_on is not None and moved_away_on <= on:
+        return [
+            (
+                Refusal.CITIZEN_MOVED,
+                "the citizen has moved away from the granting municipality; a new grant is needed",
+            )
+        ]
+    return []
+
+
+def check_lines(lines: Sequence[LineRequest], *, months: int) -> list[tuple[str, str]]:
+    """Holds for lines over the window or the quota (the order is then awaiting approval)."""
+    holds: list[tuple[str, str]] = []
+    for line in lines:
+        allowed = line.pieces_per_month * months
+        if line.pieces > allowed:
+            holds.append(
+                (
+                    Hold.OVER_WINDOW,
+                    f"{line.gtin}: {line.pieces} pieces is more than {months} month(s) of supply "
+                    f"({allowed}) in one order",
+                )
+            )
+        elif line.ordered_in_window + line.pieces > allowed:
+            holds.append(
+                (
+                    Hold.OVER_QUOTA,
+                    f"{line.gtin}: {line.ordered_in_window + line.pieces} pieces in the last "
+                    f"{months} month(s) is more than the granted {allowed}",
+                )
+            )
+    return holds
+
+
+def decide(
+    *,
+    grant: GrantFacts,
+    citizen_refusals: list[tuple[str, str]],
+    product_refusals: list[tuple[str, str]],
+    lines: Sequence[LineRequest],
+    on: dt.date,
+    policy: WindowPolicy = DEFAULT_POLICY,
+) -> Decision:
+    refusals = [*citizen_refusals, *check_grant(grant, on), *product_refusals]
+    if refusals:
+        return Decision(refusals=refusals)
+    months = months_allowed(grant.valid_from, on, policy)
+    return Decision(holds=check_lines(lines, months=months))
+
+
+def remaining_in_window(*, pieces_per_month: int, ordered_in_window: int, months: int) -> int:
+    """Pieces the citizen can order now without approval."""
+    return max(pieces_per_month * months - ordered_in_window, 0)
+
+
+def next_order_date(
+    *,
+    pieces_per_month: int,
+    months: int,
+    on: dt.date,
+    orders_in_window: Sequence[tuple[dt.date, int]],
+) -> dt.date:
+    """The first date a full order of one month's supply fits the quota again: when enough of
+    the window's orders have dropped out of it."""
+    allowed = pieces_per_month * months
+    total = sum(p for _, p in orders_in_window)
+    if allowed - total >= pieces_per_month:
+        return on
+    for day, pieces in sorted(orders_in_window):
+        total -= pieces
+        if allowed - total >= pieces_per_month:
+            return add_months(day, months)
+    return on
+
+
+def danish_holidays(year: int) -> set[dt.date]:
+    """Public holidays on which nothing is delivered (Store Bededag was abolished from 2024)."""
+    from dateutil.easter import easter
+
+    e = easter(year)
+    days = {
+        dt.date(year, 1, 1),
+        dt.date(year, 6, 5),
+        dt.date(year, 12, 24),
+        dt.date(year, 12, 25),
+        dt.date(year, 12, 26),
+        dt.date(year, 12, 31),
+        e - dt.timedelta(days=3),
+        e - dt.timedelta(days=2),
+        e,
+        e + dt.timedelta(days=1),
+        e + dt.timedelta(days=39),
+        e + dt.timedelta(days=49),
+        e + dt.timedelta(days=50),
+    }
+    if year < 2024:
+        days.add(e + dt.timedelta(days=26))
+    return days
+
+
+def is_delivery_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in danish_holidays(day.year)
+
+
+def first_delivery_date(
+    placed: dt.datetime, *, cutoff_hour: int = 14, working_days: int = 2
+) -> dt.date:
+    """Orders placed before the cut-off (local time) on a delivery day are picked that day and
+    delivered `working_days` delivery days later; later orders a day after that."""
+    day = placed.date()
+    if not is_delivery_day(day) or placed.hour >= cutoff_hour:
+        day += dt.timedelta(days=1)
+        while not is_delivery_day(day):
+            day += dt.timedelta(days=1)
+    remaining = working_days
+    while remaining:
+        day += dt.timedelta(days=1)
+        if is_delivery_day(day):
+            remaining -= 1
+    return day

@@ -1,0 +1,148 @@
+"""Reads for ordering: the citizen's products with what can be ordered now, order history,
+and the approval queue. Every read of a citizen goes through the policy and the access log."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from forsyn.access import policy
+from forsyn.catalogue.models import Product
+from forsyn.citizens.selectors import access_citizen
+from forsyn.core.errors import NotFound
+from forsyn.grants.models import GrantLine
+from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
+from forsyn.orders import rules
+from forsyn.orders.choices import OrderStatus
+from forsyn.orders.models import Order, OrderLine
+from forsyn.orders.services import _local_midnight, window_policy
+
+
+@dataclass
+class OrderableProduct:
+    product: Product
+    grant_line: GrantLine
+    pieces_per_month: int
+    months: int
+    remaining_pieces: int
+    next_order_on: dt.date
+    free_choice_difference: Any
+    hole_size_mm: int | None
+
+
+def my_products(
+    *, user: Any, citizen_id: int, purpose: str | None = None, resource: str = "my products"
+) -> tuple[Any, list[OrderableProduct]]:
+    """The citizen's granted products (a category line expands to its active variants) with the
+    pieces that can be ordered now without approval and the next date a full order fits."""
+    citizen = access_citizen(
+        user=user, citizen_id=citizen_id, purpose=purpose, channel="page", resource=resource
+    )
+    on = timezone.localdate()
+    lines = list(
+        GrantLine.objects.filter(
+            grant__citizen=citizen,
+            is_active=True,
+            grant__status="active",
+            grant__valid_from__lte=on,
+        )
+        .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        .select_related("grant", "product", "product__category", "category")
+        .order_by("grant__legal_basis", "pk")
+    )
+    months_by_line = {}
+    for gl in lines:
+        policy_ = window_policy(gl.grant.granting_organisation_id, gl.grant.product_area_id)
+        months_by_line[gl.pk] = rules.months_allowed(gl.grant.valid_from, on, policy_)
+    longest = max(months_by_line.values(), default=1)
+    window_start = _local_midnight(rules.quota_window(on, longest).start)
+    history: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for row in (
+        OrderLine.objects.filter(
+            grant_line__in=[gl.pk for gl in lines], order__placed_at__gte=window_start
+        )
+        .exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
+        .values("grant_line_id", "order__placed_at", "pieces")
+    ):
+        history[row["grant_line_id"]].append(
+            (timezone.localdate(row["order__placed_at"]), row["pieces"])
+        )
+    category_ids = [gl.category_id for gl in lines if gl.category_id]
+    variants: dict[int, list[Product]] = defaultdict(list)
+    for p in Product.objects.filter(category_id__in=category_ids, status="active").order_by("name"):
+        variants[p.category_id].append(p)
+    out: list[OrderableProduct] = []
+    seen: set[int] = set()
+    for gl in lines:
+        months = months_by_line[gl.pk]
+        window = rules.quota_window(on, months)
+        in_window = [(d, p) for d, p in history[gl.pk] if window.contains(d)]
+        ordered = sum(p for _, p in in_window)
+        products = [gl.product] if gl.product else variants[gl.category_id or 0]
+        for product in products:
+            if product is None or product.pk in seen:
+                continue
+            seen.add(product.pk)
+            out.append(
+                OrderableProduct(
+                    product=product,
+                    grant_line=gl,
+                    pieces_per_month=gl.pieces_per_month,
+                    months=months,
+                    remaining_pieces=rules.remaining_in_window(
+                        pieces_per_month=gl.pieces_per_month,
+                        ordered_in_window=ordered,
+                        months=months,
+                    ),
+                    next_order_on=rules.next_order_date(
+                        pieces_per_month=gl.pieces_per_month,
+                        months=months,
+                        on=on,
+                        orders_in_window=in_window,
+                    ),
+                    free_choice_difference=gl.free_choice_price_difference
+                    if gl.free_choice
+                    else None,
+                    hole_size_mm=gl.hole_size_mm,
+                )
+            )
+    return citizen, out
+
+
+def order_queryset(*, user: Any) -> QuerySet[Order]:
+    return policy.orders_visible(
+        user, Order.objects.select_related("citizen", "ordering_organisation")
+    ).prefetch_related("lines__product")
+
+
+def order_get(*, user: Any, order_id: int) -> Order:
+    order = order_queryset(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound
+    return order
+
+
+def orders_for_citizen(
+    *, user: Any, citizen_id: int, purpose: str | None = None, resource: str = "order history"
+) -> list[Order]:
+    access_citizen(
+        user=user, citizen_id=citizen_id, purpose=purpose, channel="page", resource=resource
+    )
+    return list(
+        order_queryset(user=user).filter(citizen_id=citizen_id).order_by("-placed_at", "-pk")
+    )
+
+
+def approvals(*, user: Any) -> QuerySet[Order]:
+    """Held orders the caller may decide: their own organisation pays."""
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None or not policy.may_decide_orders_of(user, organisation_id=org_id):
+        return Order.objects.none()
+    return (
+        order_queryset(user=user)
+        .filter(status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=org_id)
+        .order_by("placed_at", "pk")
+    )

@@ -1,0 +1,506 @@
+"""Writes of orders: place, cancel, approve, reject; every status change through `_transition`
+and recorded as an OrderEvent. Side effects (the receipt e-mail) run on commit."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from forsyn.access import policy
+from forsyn.audit.services import access_log
+from forsyn.catalogue.models import Product
+from forsyn.catalogue.selectors import participates
+from forsyn.citizens.models import Citizen
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.identifiers import clean_gtin
+from forsyn.grants.models import GrantLine
+from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
+from forsyn.orders import rules
+from forsyn.orders.choices import CANCELLABLE, TRANSITIONS, Channel, DeliveryType, OrderStatus
+from forsyn.orders.models import Order, OrderEvent, OrderingPolicy, OrderLine
+
+MAX_ORDER_UNITS = 999
+
+
+@dataclass(frozen=True)
+class LineInput:
+    gtin: str
+    order_units: int
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    type: str = DeliveryType.REGISTERED_ADDRESS
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    parcel_locker: str = ""
+
+
+def window_policy(organisation_id: int, product_area_id: int) -> rules.WindowPolicy:
+    row = OrderingPolicy.objects.filter(
+        organisation_id=organisation_id, product_area_id=product_area_id
+    ).first()
+    if row is None:
+        return rules.DEFAULT_POLICY
+    return rules.WindowPolicy(row.first_period_months, row.early_max_months, row.later_max_months)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def ordered_in_window(line_ids: list[int], window: Any) -> dict[int, int]:
+    rows = (
+        OrderLine.objects.filter(
+            grant_line_id__in=line_ids,
+            order__placed_at__gte=_local_midnight(window.start),
+            order__placed_at__lt=_local_midnight(window.end),
+        )
+        .exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
+        .values("grant_line_id")
+        .annotate(total=Sum("pieces"))
+    )
+    return {r["grant_line_id"]: r["total"] for r in rows}
+
+
+def _check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
+    if delivery.type not in DeliveryType.values:
+        errors["delivery.type"] = f"must be one of {', '.join(DeliveryType.values)}"
+    elif delivery.type == DeliveryType.OTHER_ADDRESS:
+        for key in ("name", "street", "city"):
+            if not getattr(delivery, key).strip():
+                errors[f"delivery.{key}"] = "is required for another address"
+        if not (len(delivery.postcode) == 4 and delivery.postcode.isdigit()):
+            errors["delivery.postcode"] = "a Danish postcode has 4 digits"
+    elif delivery.type == DeliveryType.PARCEL_LOCKER and not delivery.parcel_locker.strip():
+        errors["delivery.parcel_locker"] = "choose a parcel locker"
+
+
+def _resolve(
+    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, str]
+) -> list[tuple[LineInput, Product, GrantLine]]:
+    gtins: list[str] = []
+    for i, line in enumerate(lines):
+        try:
+            gtins.append(clean_gtin(line.gtin))
+        except ValueError as exc:
+            errors[f"lines[{i}].gtin"] = str(exc)
+            gtins.append("")
+        if not 1 <= line.order_units <= MAX_ORDER_UNITS:
+            errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
+    if len(set(gtins)) != len(gtins):
+        errors["lines"] = "the same product twice: give it once with the total"
+    products = {
+        p.gtin: p
+        for p in Product.objects.filter(gtin__in=[g for g in gtins if g]).select_related(
+            "category", "successor"
+        )
+    }
+    grant_lines = list(
+        GrantLine.objects.filter(
+            grant__citizen=citizen,
+            is_active=True,
+            grant__status="active",
+            grant__valid_from__lte=on,
+        )
+        .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        .select_related("grant", "grant__granting_organisation")
+        .order_by("pk")
+    )
+    # The municipality's permanent grant first; the hospital's temporary one until it exists.
+    grant_lines.sort(key=lambda gl: (gl.grant.legal_basis != "sel_112", gl.pk))
+    resolved: list[tuple[LineInput, Product, GrantLine]] = []
+    for i, (line, gtin) in enumerate(zip(lines, gtins, strict=True)):
+        if not gtin:
+            continue
+        product = products.get(gtin)
+        if product is None:
+            errors[f"lines[{i}].gtin"] = f"no product with GTIN {gtin}"
+            continue
+        if product.status != "active":
+            successor = (
+                f"; order its successor {product.successor.name} ({product.successor.gtin})"
+                if product.successor
+                else ""
+            )
+            errors[f"lines[{i}].gtin"] = f"{product.name} is phased out{successor}"
+            continue
+        match = next(
+            (
+                gl
+                for gl in grant_lines
+                if gl.product_id == product.pk or gl.category_id == product.category_id
+            ),
+            None,
+        )
+        if match is None:
+            errors[f"lines[{i}].gtin"] = (
+                f"{product.name} is not granted to the citizen under an active grant"
+            )
+            continue
+        resolved.append((line, product, match))
+    return resolved
+
+
+def _transition(order: Order, to: str, *, actor: Any, message: str = "") -> None:
+    if to not in TRANSITIONS[order.status]:
+        raise DomainError(
+            f"a {order.status} order cannot become {to}",
+            code="order_transition",
+            fields={"status": f"the order is {order.status}"},
+        )
+    OrderEvent.objects.create(
+        order=order,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=order.status,
+        to_status=to,
+        message=message,
+    )
+    order.status = to
+    order.save(update_fields=["status", "decision_message"])
+
+
+def _channel_for(actor: Any, requested: str | None) -> tuple[str, str]:
+    if policy.is_portal_user(actor):
+        return Channel.WEB, "Borger"
+    roles = actor.role_set()
+    if requested in Channel.values:
+        channel = requested
+    elif roles & {"service_agent", "advisor"}:
+        channel = Channel.PHONE
+    elif "hospital_orderer" in roles or actor.organisation.kind == "hospital_unit":
+        channel = Channel.HOSPITAL
+    else:
+        channel = Channel.NURSE
+    return channel, f"{actor.get_full_name() or actor.username} ({actor.organisation.name})"
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: Any,
+    citizen_id: int,
+    lines: list[LineInput],
+    delivery: DeliveryInput,
+    idempotency_key: str = "",
+    channel: str | None = None,
+    purpose: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Order, bool]:
+    """Place an order for a citizen under the order rules. Returns (order, created): a retry
+    with the same idempotency key returns the first order. Refusals raise DomainError (422)
+    naming the field; orders over the quota or window are held for approval."""
+    key = idempotency_key.strip()[:100]
+    if key:
+        first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
+        if first is not None:
+            return first, False
+    if not policy.may_order_for(actor):
+        raise DomainError(
+            "you may not order",
+            code="order_forbidden",
+            fields={"citizen": "your role may not order products"},
+        )
+    citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
+    if citizen is None:
+        raise NotFound
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    errors: dict[str, str] = {}
+    if not lines:
+        errors["lines"] = "order at least one product"
+    for _code, message in rules.check_citizen(
+        deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
+    ):
+        errors["citizen"] = message
+    _check_delivery(delivery, errors)
+    resolved = _resolve(citizen, lines, on, errors) if lines else []
+    payers = {gl.grant.granting_organisation_id for _, _, gl in resolved}
+    if len(payers) > 1:
+        errors["lines"] = (
+            "the products fall under grants from different organisations: order them separately"
+        )
+    if errors:
+        raise DomainError("invalid order", code="order_invalid", fields=errors)
+
+    # Lock the grant lines (pk order) so two simultaneous orders see each other's pieces.
+    line_ids = sorted({gl.pk for _, _, gl in resolved})
+    list(GrantLine.objects.select_for_update().filter(pk__in=line_ids).order_by("pk"))
+    grant = resolved[0][2].grant
+    window_rules = window_policy(grant.granting_organisation_id, grant.product_area_id)
+    months = rules.months_allowed(grant.valid_from, on, window_rules)
+    counted = ordered_in_window(line_ids, rules.quota_window(on, months))
+    pieces_by_line: dict[int, int] = defaultdict(int)
+    for line, product, gl in resolved:
+        pieces_by_line[gl.pk] += line.order_units * product.pieces_per_unit
+    requests = [
+        rules.LineRequest(
+            gtin=product.gtin,
+            pieces=pieces_by_line[gl.pk],
+            pieces_per_month=gl.pieces_per_month,
+            ordered_in_window=counted.get(gl.pk, 0),
+        )
+        for line, product, gl in resolved
+    ]
+    decision = rules.decide(
+        grant=rules.GrantFacts(
+            status=grant.status,
+            valid_from=grant.valid_from,
+            valid_until=grant.valid_until,
+            participating=participates(
+                organisation_id=grant.granting_organisation_id,
+                product_area_id=grant.product_area_id,
+                on=on,
+            ),
+        ),
+        citizen_refusals=[],
+        product_refusals=[],
+        lines=requests,
+        on=on,
+        policy=window_rules,
+    )
+    if decision.refused:
+        raise DomainError(
+            "the order cannot be placed",
+            code="order_refused",
+            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+        )
+
+    channel_used, acting = _channel_for(actor, channel)
+    if channel_used == Channel.WEB and actor.cpr != citizen.cpr:
+        channel_used, acting = Channel.REPRESENTATIVE, "Repræsentant med fuldmagt"
+    address = _delivery_address(citizen, delivery)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                citizen=citizen,
+                ordering_organisation_id=grant.granting_organisation_id,
+                status=OrderStatus.SUBMITTED,
+                channel=channel_used,
+                placed_at=now,
+                placed_by=actor,
+                acting_for=acting,
+                idempotency_key=key,
+                delivery_type=delivery.type,
+                delivery_on=rules.first_delivery_date(timezone.localtime(now)),
+                hold_reasons=[{"code": c, "message": m} for c, m in decision.holds],
+                **address,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its order.
+        return Order.objects.get(placed_by=actor, idempotency_key=key), False
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            grant_line=gl,
+            product=product,
+            order_units=line.order_units,
+            pieces=line.order_units * product.pieces_per_unit,
+            hole_size_mm=gl.hole_size_mm,
+        )
+        for line, product, gl in resolved
+    )
+    OrderEvent.objects.create(
+        order=order, at=now, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+    )
+    if decision.needs_approval:
+        _transition(
+            order,
+            OrderStatus.AWAITING_APPROVAL,
+            actor=actor,
+            message="; ".join(m for _, m in decision.holds),
+        )
+    else:
+        _transition(order, OrderStatus.APPROVED, actor=None, message="Godkendt automatisk")
+    access_log(
+        actor=actor,
+        citizen_ids=[citizen.pk],
+        action="create",
+        channel="page",
+        resource=f"order {order.pk}",
+        purpose=policy.purpose_for(actor, purpose),
+    )
+    if citizen.email:
+        transaction.on_commit(lambda: _send_receipt(order.pk))
+    return order, True
+
+
+def _delivery_address(citizen: Citizen, delivery: DeliveryInput) -> dict[str, str]:
+    if delivery.type == DeliveryType.OTHER_ADDRESS:
+        return {
+            "delivery_name": delivery.name.strip(),
+            "delivery_street": delivery.street.strip(),
+            "delivery_postcode": delivery.postcode,
+            "delivery_city": delivery.city.strip(),
+        }
+    if delivery.type == DeliveryType.PARCEL_LOCKER:
+        return {"delivery_name": citizen.name, "parcel_locker": delivery.parcel_locker.strip()}
+    return {
+        "delivery_name": citizen.name,
+        "delivery_street": citizen.street,
+        "delivery_postcode": citizen.postcode,
+        "delivery_city": citizen.city,
+    }
+
+
+def _send_receipt(order_id: int) -> None:
+    order = Order.objects.select_related("citizen").get(pk=order_id)
+    assert order.citizen is not None  # noqa: S101
+    lines = "\n".join(
+        f"  {ln.order_units} × {ln.product.name} ({ln.pieces} stk.)"
+        for ln in order.lines.select_related("product")
+    )
+    status = "afventer godkendelse" if order.status == OrderStatus.AWAITING_APPROVAL else "godkendt"
+    send_mail(
+        subject=f"Kvittering for din bestilling nr. {order.pk}",
+        message=(
+            f"Kære {order.citizen.first_name}\n\nVi har modtaget din bestilling nr. {order.pk} "
+            f"({status}).\n\n{lines}\n\nForventet levering: {order.delivery_on}.\n\n"
+            "Venlig hilsen\nFælles Service Center"
+        ),
+        from_email=None,
+        recipient_list=[order.citizen.email],
+    )
+
+
+def _order_for_update(actor: Any, order_id: int) -> Order:
+    order = policy.orders_visible(
+        actor, Order.objects.select_for_update().filter(pk=order_id)
+    ).first()
+    if order is None:
+        raise NotFound
+    return order
+
+
+@transaction.atomic
+def order_cancel(
+    *, actor: Any, order_id: int, reason: str = "", purpose: str | None = None
+) -> Order:
+    """The citizen, a representative or staff who may see the order cancel it until picked."""
+    order = _order_for_update(actor, order_id)
+    stated = policy.purpose_for(actor, purpose)
+    if order.status not in CANCELLABLE:
+        raise DomainError(
+            "too late to cancel",
+            code="order_not_cancellable",
+            fields={"status": f"a {order.status} order can no longer be cancelled"},
+        )
+    _transition(order, OrderStatus.CANCELLED, actor=actor, message=reason.strip()[:500])
+    if order.citizen_id:
+        access_log(
+            actor=actor,
+            citizen_ids=[order.citizen_id],
+            action="change",
+            channel="page",
+            resource=f"order {order.pk} cancelled",
+            purpose=stated,
+        )
+    return order
+
+
+@transaction.atomic
+def order_decide(*, actor: Any, order_id: int, approve: bool, message: str) -> Order:
+    """Approve or reject a held order; the message is shown to the citizen."""
+    order = _order_for_update(actor, order_id)
+    if not policy.may_decide_orders_of(actor, organisation_id=order.ordering_organisation_id):
+        raise NotFound
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise DomainError(
+            "not awaiting approval",
+            code="order_not_held",
+            fields={"status": f"the order is {order.status}"},
+        )
+    message = message.strip()
+    if not approve and not message:
+        raise DomainError(
+            "give a reason",
+            code="message_required",
+            fields={"message": "tell the citizen why the order is rejected"},
+        )
+    order.decision_message = message[:2000]
+    _transition(
+        order,
+        OrderStatus.APPROVED if approve else OrderStatus.REJECTED,
+        actor=actor,
+        message=message[:2000],
+    )
+    if order.citizen_id:
+        access_log(
+            actor=actor,
+            citizen_ids=[order.citizen_id],
+            action="change",
+            channel="page",
+            resource=f"order {order.pk} {'approved' if approve else 'rejected'}",
+            purpose=policy.purpose_for(actor, None),
+        )
+    return order
+
+
+@transaction.atomic
+def ward_order_place(*, actor: Any, lines: list[LineInput], idempotency_key: str = "") -> Order:
+    """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays."""
+    if not policy.may_order_ward_stock(actor):
+        raise DomainError(
+            "you may not order ward stock",
+            code="order_forbidden",
+            fields={"lines": "only hospital staff order ward stock"},
+        )
+    key = idempotency_key.strip()[:100]
+    if key:
+        first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
+        if first is not None:
+            return first
+    errors: dict[str, str] = {}
+    products: list[Product] = []
+    for i, line in enumerate(lines):
+        try:
+            gtin = clean_gtin(line.gtin)
+        except ValueError as exc:
+            errors[f"lines[{i}].gtin"] = str(exc)
+            continue
+        product = Product.objects.filter(gtin=gtin, status="active").first()
+        if product is None:
+            errors[f"lines[{i}].gtin"] = f"no active product with GTIN {gtin}"
+        else:
+            products.append(product)
+        if not 1 <= line.order_units <= MAX_ORDER_UNITS:
+            errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
+    if not lines:
+        errors["lines"] = "order at least one product"
+    if errors:
+        raise DomainError("invalid order", code="order_invalid", fields=errors)
+    now = timezone.now()
+    unit = actor.organisation
+    order = Order.objects.create(
+        kind="ward",
+        citizen=None,
+        ordering_organisation=unit,
+        status=OrderStatus.SUBMITTED,
+        channel=Channel.HOSPITAL,
+        placed_at=now,
+        placed_by=actor,
+        idempotency_key=key,
+        acting_for=f"{actor.get_full_name() or actor.username} ({unit.name})",
+        delivery_name=unit.name,
+        delivery_on=rules.first_delivery_date(timezone.localtime(now)),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=p,
+            order_units=ln.order_units,
+            pieces=ln.order_units * p.pieces_per_unit,
+        )
+        for ln, p in zip(lines, products, strict=True)
+    )
+    OrderEvent.objects.create(order=order, at=now, actor=actor, to_status=OrderStatus.SUBMITTED)
+    _transition(order, OrderStatus.APPROVED, actor=None, message="Afdelingsbestilling")
+    return order

@@ -1,0 +1,348 @@
+"""Ordering services and API: holds, refusals, idempotency, approvals, cancellation, policy."""
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from forsyn.audit.models import AccessLogEntry
+from forsyn.catalogue.models import Participation
+from forsyn.citizens.models import Representative
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.orders.models import Order, OrderEvent, OrderLine
+from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order_decide, order_place
+from forsyn.organisations.models import User
+from tests import factories as f
+from tests.test_api import Api
+
+pytestmark = pytest.mark.django_db
+HOME = DeliveryInput()
+
+
+@pytest.fixture
+def w() -> dict[str, Any]:
+    aarhus = f.municipality("751")
+    Participation.objects.create(
+        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
+    )
+    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234", email="karen@example.dk")
+    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
+    grant = f.GrantFactory(
+        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
+    )
+    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
+    portal = User.objects.create_user(username="borger-1", cpr="0101551234")
+    return {
+        "aarhus": aarhus,
+        "citizen": citizen,
+        "bag": bag,
+        "grant": grant,
+        "line": line,
+        "portal": portal,
+        "agent": f.make_user("service_agent", f.service_centre()),
+        "cw": f.make_user("caseworker", aarhus),
+        "other_cw": f.make_user("caseworker", f.municipality("461")),
+    }
+
+
+def place(w: dict, actor: str = "portal", units: int = 1, **kw: Any) -> Order:
+    order, _ = order_place(
+        actor=w[actor],
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000011", units)],
+        delivery=kw.pop("delivery", HOME),
+        purpose=kw.pop("purpose", "Telefonopkald"),
+        **kw,
+    )
+    return order
+
+
+def test_citizen_order_within_quota_is_approved(w: dict) -> None:
+    order = place(w, units=2)
+    assert (order.status, order.channel, order.hold_reasons) == ("approved", "web", [])
+    assert list(order.lines.values_list("pieces", "order_units")) == [(60, 2)]
+    assert [e.to_status for e in OrderEvent.objects.filter(order=order)] == [
+        "submitted",
+        "approved",
+    ]
+    assert (order.delivery_street, order.delivery_postcode) == (w["citizen"].street, "8000")
+    assert len(mail.outbox) == 0  # sent on commit; the test transaction does not commit
+
+
+def test_over_quota_is_held_then_approved(w: dict) -> None:
+    place(w, units=2)
+    held = place(w, units=2)
+    assert held.status == "awaiting_approval"
+    assert held.hold_reasons == [
+        {
+            "code": "over_quota",
+            "message": "5700000000011: 120 pieces in the last 3 month(s) is more than "
+            "the granted 90",
+        }
+    ]
+    with pytest.raises(NotFound):
+        order_decide(actor=w["other_cw"], order_id=held.pk, approve=True, message="")
+    with pytest.raises(DomainError) as exc:
+        order_decide(actor=w["cw"], order_id=held.pk, approve=False, message=" ")
+    assert exc.value.fields == {"message": "tell the citizen why the order is rejected"}
+    approved = order_decide(
+        actor=w["cw"], order_id=held.pk, approve=True, message="OK, ekstra forbrug"
+    )
+    assert (approved.status, approved.decision_message) == ("approved", "OK, ekstra forbrug")
+
+
+def test_first_six_months_allow_one_month(w: dict) -> None:
+    w["grant"].valid_from = timezone.localdate() - dt.timedelta(days=30)
+    w["grant"].save()
+    assert place(w, units=1).status == "approved"
+    held = place(w, units=1)
+    assert held.hold_reasons[0]["code"] == "over_quota"
+    assert place(w, units=2).hold_reasons[0]["code"] == "over_window"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"grant_status": "suspended"},
+            "lines",
+            "the grant is suspended: products cannot be ordered",
+        ),
+        ({"deceased": True}, "citizen", "the citizen is registered as deceased"),
+        ({"phase_out": True}, "lines[0].gtin", "is phased out; order its successor"),
+        (
+            {"not_granted": True},
+            "lines[0].gtin",
+            "is not granted to the citizen under an active grant",
+        ),
+        ({"no_participation": True}, "lines", "does not take part in this product area"),
+    ],
+)
+def test_refusals_save_nothing(w: dict, change: dict, field: str, message: str) -> None:
+    if change.get("grant_status"):
+        w["grant"].status = "suspended"
+        w["grant"].status_reason = "Indlagt"
+        w["grant"].save()
+        # A suspended grant's lines are not orderable at all: the product is then not granted.
+        field, message = "lines[0].gtin", "is not granted to the citizen under an active grant"
+    if change.get("deceased"):
+        w["citizen"].deceased_on = timezone.localdate()
+        w["citizen"].save()
+    if change.get("phase_out"):
+        successor = f.ProductFactory(name="Ny pose")
+        w["bag"].status, w["bag"].phased_out_on, w["bag"].successor = (
+            "phased_out",
+            dt.date(2026, 1, 1),
+            successor,
+        )
+        w["bag"].save()
+    if change.get("not_granted"):
+        w["line"].is_active = False
+        w["line"].save()
+    if change.get("no_participation"):
+        Participation.objects.all().delete()
+    before = (Order.objects.count(), OrderLine.objects.count(), AccessLogEntry.objects.count())
+    with pytest.raises(DomainError) as exc:
+        place(w)
+    assert message in exc.value.fields[field]
+    assert (
+        Order.objects.count(),
+        OrderLine.objects.count(),
+        AccessLogEntry.objects.count(),
+    ) == before
+
+
+def test_idempotency_key_returns_the_first_order(w: dict) -> None:
+    first, created = order_place(
+        actor=w["portal"],
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000011", 1)],
+        delivery=HOME,
+        idempotency_key="abc",
+    )
+    again, created_again = order_place(
+        actor=w["portal"],
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000011", 3)],
+        delivery=HOME,
+        idempotency_key="abc",
+    )
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert Order.objects.count() == 1
+
+
+def test_representative_orders_for_the_citizen(w: dict) -> None:
+    rep = User.objects.create_user(username="rep", cpr="0202602345")
+    with pytest.raises(NotFound):
+        order_place(
+            actor=rep,
+            citizen_id=w["citizen"].pk,
+            lines=[LineInput("5700000000011", 1)],
+            delivery=HOME,
+        )
+    Representative.objects.create(
+        citizen=w["citizen"],
+        cpr="0202602345",
+        name="Søn",
+        valid_from=timezone.localdate() - dt.timedelta(days=1),
+    )
+    order, _ = order_place(
+        actor=rep, citizen_id=w["citizen"].pk, lines=[LineInput("5700000000011", 1)], delivery=HOME
+    )
+    assert (order.channel, order.acting_for, order.placed_by) == (
+        "representative",
+        "Repræsentant med fuldmagt",
+        rep,
+    )
+
+
+def test_agent_orders_by_phone_to_a_parcel_locker(w: dict) -> None:
+    order = place(
+        w,
+        actor="agent",
+        delivery=DeliveryInput(type="parcel_locker", parcel_locker="Netto Frederiks Allé"),
+    )
+    assert (order.channel, order.parcel_locker) == ("phone", "Netto Frederiks Allé")
+    assert (
+        AccessLogEntry.objects.filter(citizen_id=w["citizen"].pk, purpose="Telefonopkald").count()
+        == 1
+    )
+
+
+def test_cancel_until_picked(w: dict) -> None:
+    order = place(w)
+    assert order_cancel(actor=w["portal"], order_id=order.pk).status == "cancelled"
+    picked = place(w)
+    Order.objects.filter(pk=picked.pk).update(status="picked")
+    with pytest.raises(DomainError, match="too late"):
+        order_cancel(actor=w["portal"], order_id=picked.pk)
+    with pytest.raises(NotFound):
+        order_cancel(actor=w["other_cw"], order_id=picked.pk)
+
+
+def test_hospital_temporary_grant_pays_until_municipal(w: dict) -> None:
+    unit = f.hospital_unit()
+    Participation.objects.create(
+        organisation=unit, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
+    )
+    w["grant"].status = "draft"
+    w["grant"].save()
+    temp = f.GrantFactory(
+        citizen=w["citizen"],
+        granting_organisation=unit,
+        legal_basis="hospital_temporary",
+        valid_from=timezone.localdate() - dt.timedelta(days=3),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+    )
+    f.GrantLineFactory(grant=temp, product=w["bag"], pieces_per_month=30)
+    nurse = f.make_user("hospital_orderer", unit)
+    order = place(w, actor="portal")
+    assert order.ordering_organisation == unit
+    order2, _ = order_place(
+        actor=nurse,
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000011", 1)],
+        delivery=HOME,
+    )
+    assert (order2.channel, order2.status) == ("hospital", "awaiting_approval")
+
+
+def test_api_orders(w: dict) -> None:
+    api = Api(w["agent"])
+    body = {
+        "citizen": w["citizen"].pk,
+        "lines": [{"gtin": "5700000000011", "order_units": 1}],
+        "delivery": {"type": "registered_address"},
+        "purpose": "Telefon",
+    }
+    created = api.client.post(
+        "/api/v1/orders",
+        body,
+        content_type="application/json",
+        headers={**api.headers, "Idempotency-Key": "tlf-1"},
+    )
+    assert created.status_code == 201
+    out = created.json()
+    assert (out["status"], out["hold_reasons"], out["lines"]) == (
+        "approved",
+        [],
+        [{"gtin": "5700000000011", "order_units": 1, "pieces": 30}],
+    )
+    retry = api.client.post(
+        "/api/v1/orders",
+        body,
+        content_type="application/json",
+        headers={**api.headers, "Idempotency-Key": "tlf-1"},
+    )
+    assert (retry.status_code, retry.json()["id"]) == (200, out["id"])
+    held = api.post("/orders", {**body, "lines": [{"gtin": "5700000000011", "order_units": 5}]})
+    assert held.json()["status"] == "awaiting_approval"
+    cw = Api(w["cw"])
+    queue = cw.get("/approvals").json()
+    assert [o["id"] for o in queue["items"]] == [held.json()["id"]]
+    assert Api(w["other_cw"]).get("/approvals").json()["count"] == 0
+    assert Api(w["other_cw"]).post(f"/orders/{held.json()['id']}/approve", {}).status_code == 404
+    rejected = cw.post(f"/orders/{held.json()['id']}/reject", {"message": "For mange"})
+    assert (rejected.json()["status"], rejected.json()["decision_message"]) == (
+        "rejected",
+        "For mange",
+    )
+    assert api.get(f"/citizens/{w['citizen'].pk}/orders", purpose="x").json()["count"] == 2
+    assert Api(w["other_cw"]).get(f"/orders/{out['id']}").status_code == 404
+    assert api.post(f"/orders/{out['id']}/cancel", {}).json()["detail"][0]["loc"] == [
+        "body",
+        "purpose",
+    ]
+    cancelled = api.post(f"/orders/{out['id']}/cancel?purpose=Borger+ringer", {}).json()
+    assert cancelled.get("status") == "cancelled", cancelled
+    bad = api.post("/orders", {**body, "lines": [{"gtin": "123", "order_units": 0}]})
+    assert bad.status_code == 422
+    assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {
+        ("body", "payload", "lines", 0, "order_units")
+    }
+    assert Api(None).post("/orders", body).status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_only_one_fits(on_postgres: None) -> None:
+    from tests.conftest import ensure_reference_data
+
+    ensure_reference_data()
+    aarhus = f.municipality("751")
+    Participation.objects.create(
+        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
+    )
+    citizen = f.CitizenFactory(municipality=aarhus)
+    bag = f.ProductFactory(pieces_per_unit=30)
+    grant = f.GrantFactory(
+        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
+    )
+    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
+    agents = [f.make_user("service_agent", f.service_centre()) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def order(agent: Any) -> None:
+        barrier.wait()
+        try:
+            placed, _ = order_place(
+                actor=agent,
+                citizen_id=citizen.pk,
+                lines=[LineInput(bag.gtin, 2)],
+                delivery=HOME,
+                purpose="Test",
+            )
+            results.append(placed.status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=order, args=(a,)) for a in agents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["approved", "awaiting_approval"]
