@@ -346,3 +346,21 @@ def test_concurrent_orders_only_one_fits(on_postgres: None) -> None:
     for t in threads:
         t.join()
     assert sorted(results) == ["approved", "awaiting_approval"]
+
+
+def test_ward_order(w: dict) -> None:
+    unit = f.hospital_unit()
+    api = Api(f.make_user("hospital_orderer", unit))
+    body = {"lines": [{"gtin": "5700000000011", "order_units": 10}]}
+    created = api.post("/ward-orders", body)
+    assert created.status_code == 201
+    out = created.json()
+    assert (out["citizen"], out["status"], out["channel"], out["lines"][0]["pieces"]) == (
+        None,
+        "approved",
+        "hospital",
+        300,
+    )
+    assert Order.objects.get(pk=out["id"]).ordering_organisation == unit
+    assert Api(w["cw"]).post("/ward-orders", body).status_code == 422
+    assert Api(w["cw"]).get(f"/orders/{out['id']}").status_code == 404

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "forsyn.economics",
     "forsyn.demo",
     "forsyn.web",
+    "forsyn.saml",
 ]
 
 MIDDLEWARE = [
@@ -146,5 +147,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("FORSYN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Citizen log-in (SAML 2.0 / OIOSAML 3). FORSYN_SAML_IDP_METADATA: NemLog-in's metadata file.
+# FORSYN_TEST_IDP turns on the local test identity provider; the demo sets it, production never.
+FORSYN_SAML_IDP_METADATA = env_str("FORSYN_SAML_IDP_METADATA", "")
+FORSYN_SAML_SP_KEY = env_str("FORSYN_SAML_SP_KEY", "")
+FORSYN_SAML_SP_CERT = env_str("FORSYN_SAML_SP_CERT", "")
+FORSYN_TEST_IDP = env_bool("FORSYN_TEST_IDP", default=False)
 
 FORSYN_DEMO_PASSWORD = env_str("FORSYN_DEMO_PASSWORD", "forsyn-demo-2026")

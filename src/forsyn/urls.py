@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forsyn.api import api
+from forsyn.orders.views import approval_queue, decide
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("analyse/", include("forsyn.economics.urls")),
+    path("borger/", include("forsyn.orders.urls")),
+    path("godkendelser/", approval_queue, name="approvals"),
+    path("godkendelser/<int:order_id>/", decide, name="decide"),
+    path("", include("forsyn.saml.urls")),
     path("", include("forsyn.web.urls")),
 ]

@@ -13,6 +13,7 @@ from forsyn.orders.services import (
     order_cancel,
     order_decide,
     order_place,
+    ward_order_place,
 )
 
 router = Router(tags=["orders"])
@@ -62,6 +63,10 @@ class OrderOut(Schema):
 class OrderList(Schema):
     items: list[OrderOut]
     count: int
+
+
+class WardOrderIn(StrictSchema):
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=100)
 
 
 class DecisionIn(StrictSchema):
@@ -146,3 +151,20 @@ def approve_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> d
 def reject_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> dict[str, Any]:
     order_decide(actor=request.user, order_id=order_id, approve=False, message=payload.message)
     return order_out(order_get(user=request.user, order_id=order_id))
+
+
+@router.post("/ward-orders", response={200: OrderOut, 201: OrderOut}, summary="Ward stock order")
+def create_ward_order(
+    request: HttpRequest,
+    payload: WardOrderIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),  # type: ignore[type-arg]
+) -> Status[dict[str, Any]]:
+    """Bulk stock for a hospital unit's ward: no citizen, no grant, no hole-cutting."""
+    order, created = ward_order_place(
+        actor=request.user,
+        lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
+        idempotency_key=idempotency_key,
+    )
+    return Status(
+        201 if created else 200, order_out(order_get(user=request.user, order_id=order.pk))
+    )

@@ -31,6 +31,7 @@ class OrderableProduct:
     next_order_on: dt.date
     free_choice_difference: Any
     hole_size_mm: int | None
+    posted_units: str = ""
 
 
 def my_products(

@@ -445,7 +445,9 @@ def order_decide(*, actor: Any, order_id: int, approve: bool, message: str) -> O
 
 
 @transaction.atomic
-def ward_order_place(*, actor: Any, lines: list[LineInput], idempotency_key: str = "") -> Order:
+def ward_order_place(
+    *, actor: Any, lines: list[LineInput], idempotency_key: str = ""
+) -> tuple[Order, bool]:
     """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays."""
     if not policy.may_order_ward_stock(actor):
         raise DomainError(
@@ -457,7 +459,7 @@ def ward_order_place(*, actor: Any, lines: list[LineInput], idempotency_key: str
     if key:
         first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
         if first is not None:
-            return first
+            return first, False
     errors: dict[str, str] = {}
     products: list[Product] = []
     for i, line in enumerate(lines):
@@ -503,4 +505,4 @@ def ward_order_place(*, actor: Any, lines: list[LineInput], idempotency_key: str
     )
     OrderEvent.objects.create(order=order, at=now, actor=actor, to_status=OrderStatus.SUBMITTED)
     _transition(order, OrderStatus.APPROVED, actor=None, message="Afdelingsbestilling")
-    return order
+    return order, True

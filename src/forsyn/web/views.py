@@ -37,6 +37,8 @@ def _staff_organisation(request: HttpRequest) -> Any:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
+    if policy.is_portal_user(request.user):
+        return redirect("portal:home")
     if policy.sees_personal_data(request.user):
         return redirect("citizen-search")
     if policy.may_use_economics(request.user):
@@ -117,6 +119,7 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
                 request.user, granting_organisation=_staff_organisation(request)
             ),
             "may_see_log": policy.may_view_access_log(request.user, citizen),
+            "may_order": policy.may_order_for(request.user),
             "purpose_query": _purpose_query(purpose),
         },
     )

@@ -1,0 +1,278 @@
+"""The citizen portal (citizens and representatives logged in through NemLog-in) and ordering on
+a citizen's behalf (service agents, nurses); the caseworker's approval queue."""
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forsyn.access import policy
+from forsyn.citizens.models import Citizen
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.orders import rules
+from forsyn.orders.forms import DecisionForm, DeliveryForm
+from forsyn.orders.selectors import approvals, my_products, order_get, orders_for_citizen
+from forsyn.orders.services import (
+    DeliveryInput,
+    LineInput,
+    order_cancel,
+    order_decide,
+    order_place,
+)
+
+MAX_UNITS = 99
+
+
+def portal_home(request: HttpRequest) -> HttpResponse:
+    """Log in with MitID, or go to the (only) citizen you act for, or choose one."""
+    if not request.user.is_authenticated:
+        return render(request, "orders/portal_login.html")
+    if not policy.is_portal_user(request.user):
+        return redirect("home")
+    citizens = list(policy.citizens_visible(request.user, Citizen.objects.all()).order_by("pk"))
+    if len(citizens) == 1:
+        return redirect("portal:products", citizen_id=citizens[0].pk)
+    return render(request, "orders/portal_choose.html", {"citizens": citizens})
+
+
+def _purpose(request: HttpRequest) -> str | None:
+    return (request.GET.get("purpose") or request.POST.get("purpose") or "").strip() or None
+
+
+def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
+    if not policy.may_order_for(request.user):
+        raise Http404
+    try:
+        citizen, products = my_products(
+            user=request.user, citizen_id=citizen_id, purpose=_purpose(request)
+        )
+    except NotFound:
+        raise Http404 from None
+    return {
+        "citizen": citizen,
+        "products": products,
+        "on_behalf": not policy.is_portal_user(request.user),
+        "purpose": _purpose(request) or "",
+        "first_delivery": rules.first_delivery_date(timezone.localtime()),
+    }
+
+
+@login_required
+def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    if policy.needs_purpose(request.user) and not _purpose(request):
+        from forsyn.web.forms import PurposeForm
+
+        return render(request, "web/purpose.html", {"form": PurposeForm()})
+    try:
+        context = _context(request, citizen_id)
+    except DomainError:
+        raise Http404 from None
+    context["delivery_form"] = DeliveryForm()
+    return render(request, "orders/products.html", context)
+
+
+def _requested_lines(
+    request: HttpRequest, products: list[Any]
+) -> tuple[list[LineInput], list[str]]:
+    lines: list[LineInput] = []
+    errors: list[str] = []
+    for item in products:
+        raw = request.POST.get(f"units-{item.product.gtin}", "").strip()
+        if not raw or raw == "0":
+            continue
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_UNITS:
+            errors.append(
+                _("%(name)s: give a whole number of packs from 0 to %(max)s.")
+                % {"name": item.product.name, "max": MAX_UNITS}
+            )
+            continue
+        lines.append(LineInput(item.product.gtin, int(raw)))
+    if not lines and not errors:
+        errors.append(_("Choose how many packs you want of at least one product."))
+    return lines, errors
+
+
+def _delivery(form: DeliveryForm) -> DeliveryInput:
+    d = form.cleaned_data
+    return DeliveryInput(
+        type=d["delivery_type"],
+        name=d["name"],
+        street=d["street"],
+        postcode=d["postcode"],
+        city=d["city"],
+        parcel_locker=d["parcel_locker"],
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    """Step 2: show what will be ordered; the final POST carries an idempotency key so a double
+    click or a resubmitted form never makes a second order."""
+    try:
+        context = _context(request, citizen_id)
+    except DomainError:
+        raise Http404 from None
+    form = DeliveryForm(request.POST)
+    lines, errors = _requested_lines(request, context["products"])
+    by_gtin = {p.product.gtin: p for p in context["products"]}
+    if form.is_valid():
+        delivery = _delivery(form)
+        from forsyn.orders.services import _check_delivery
+
+        delivery_errors: dict[str, str] = {}
+        _check_delivery(delivery, delivery_errors)
+        for key, msg in delivery_errors.items():
+            field = key.removeprefix("delivery.")
+            form.add_error(field if field in form.fields else None, msg)
+    if errors or not form.is_valid():
+        for item in context["products"]:
+            item.posted_units = request.POST.get(f"units-{item.product.gtin}", "")[:3]
+        context.update(delivery_form=form, errors=errors)
+        return render(request, "orders/products.html", context, status=422)
+    summary = []
+    for line in lines:
+        item = by_gtin[line.gtin]
+        pieces = line.order_units * item.product.pieces_per_unit
+        summary.append(
+            {
+                "item": item,
+                "units": line.order_units,
+                "pieces": pieces,
+                "over": pieces > item.remaining_pieces,
+            }
+        )
+    context.update(
+        summary=summary,
+        delivery=_delivery(form),
+        delivery_form=form,
+        idempotency_key=secrets.token_urlsafe(16),
+    )
+    return render(request, "orders/confirm.html", context)
+
+
+@login_required
+@require_POST
+def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    form = DeliveryForm(request.POST)
+    if not form.is_valid():
+        return redirect("portal:products", citizen_id=citizen_id)
+    lines = [
+        LineInput(gtin, int(units))
+        for gtin, units in zip(
+            request.POST.getlist("gtin"), request.POST.getlist("units"), strict=False
+        )
+        if units.isdigit() and 0 < int(units) <= MAX_UNITS
+    ]
+    try:
+        order, _ = order_place(
+            actor=request.user,
+            citizen_id=citizen_id,
+            lines=lines,
+            delivery=_delivery(form),
+            idempotency_key=request.POST.get("idempotency_key", ""),
+            purpose=_purpose(request),
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        for msg in exc.fields.values():
+            messages.error(request, msg)
+        return redirect(reverse("portal:products", args=[citizen_id]) + _purpose_query(request))
+    return redirect(
+        reverse("portal:receipt", args=[citizen_id, order.pk]) + _purpose_query(request)
+    )
+
+
+def _purpose_query(request: HttpRequest) -> str:
+    from urllib.parse import urlencode
+
+    purpose = _purpose(request)
+    return "?" + urlencode({"purpose": purpose}) if purpose else ""
+
+
+@login_required
+def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
+    try:
+        order = order_get(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+    if order.citizen_id != citizen_id:
+        raise Http404
+    return render(
+        request,
+        "orders/receipt.html",
+        {"order": order, "citizen": order.citizen, "purpose": _purpose(request) or ""},
+    )
+
+
+@login_required
+def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    try:
+        orders = orders_for_citizen(
+            user=request.user, citizen_id=citizen_id, purpose=_purpose(request)
+        )
+    except (NotFound, DomainError):
+        raise Http404 from None
+    citizen = orders[0].citizen if orders else Citizen.objects.get(pk=citizen_id)
+    return render(
+        request,
+        "orders/history.html",
+        {"orders": orders, "citizen": citizen, "purpose": _purpose(request) or ""},
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
+    try:
+        order_cancel(actor=request.user, order_id=order_id, purpose=_purpose(request))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        for msg in exc.fields.values():
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("The order was cancelled."))
+    return redirect(reverse("portal:history", args=[citizen_id]) + _purpose_query(request))
+
+
+@login_required
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    org_id = getattr(request.user, "organisation_id", None)
+    if org_id is None or not policy.may_decide_orders_of(request.user, organisation_id=org_id):
+        raise Http404
+    return render(
+        request,
+        "orders/approvals.html",
+        {"orders": approvals(user=request.user), "form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    approve = request.POST.get("decision") == "approve"
+    message = form.data.get("message", "") if form.is_valid() else ""
+    try:
+        order_decide(actor=request.user, order_id=order_id, approve=approve, message=message)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        for msg in exc.fields.values():
+            messages.error(request, f"{_('Order')} {order_id}: {msg}")
+    else:
+        messages.success(
+            request,
+            (_("Order %(id)s approved.") if approve else _("Order %(id)s rejected."))
+            % {"id": order_id},
+        )
+    return HttpResponseRedirect(reverse("approvals"))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SamlConfig(AppConfig):
+    name = "forsyn.saml"
+    label = "saml"

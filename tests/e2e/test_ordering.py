@@ -1,0 +1,141 @@
+"""Ordering in a real browser: a citizen logs in through the (real SAML) test IdP and orders; an
+over-quota order lands in the caseworker's queue and is approved; a service agent orders by
+phone. axe-core checks every citizen page for WCAG 2.1 A/AA violations."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from forsyn.catalogue.models import Participation
+from forsyn.orders.models import Order
+from tests import factories as f
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world(settings: Any) -> dict[str, Any]:
+    settings.FORSYN_TEST_IDP = True
+    aarhus = f.municipality("751")
+    Participation.objects.create(
+        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
+    )
+    citizen = f.CitizenFactory(
+        municipality=aarhus,
+        cpr="0101551234",
+        first_name="Karen",
+        last_name="Mortensen",
+        email="karen@example.dk",
+    )
+    bag = f.ProductFactory(
+        gtin="5700000000011", name="SenSura Mio lukket pose midi", pieces_per_unit=30
+    )
+    grant = f.GrantFactory(
+        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
+    )
+    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
+    f.make_user("caseworker", aarhus, username="cw")
+    f.make_user("service_agent", f.service_centre(), username="agent")
+    return {"citizen": citizen}
+
+
+def citizen_login(page: Any, base: str, cpr: str = "0101551234") -> None:
+    page.goto(f"{base}/borger/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Log ind med MitID").click()
+    page.get_by_label("CPR-nummer").fill(cpr)
+    page.get_by_label("Navn").fill("Karen Mortensen")
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("heading", name="Mine produkter", level=1).wait_for()
+
+
+def order_packs(page: Any, packs: int) -> None:
+    page.get_by_label("Antal pakninger").fill(str(packs))
+    page.get_by_role("button", name="Fortsæt").click()
+    page.get_by_role("heading", name="Bekræft din bestilling").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Bestil", exact=True).click()
+    page.get_by_role("heading", name="Kvittering").wait_for()
+
+
+def staff_login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Log ind").click()
+
+
+def test_citizen_logs_in_orders_and_sees_history(live_server: Any, page: Any, world: dict) -> None:
+    citizen_login(page, live_server.url)
+    assert page.get_by_text("Du kan bestille 90 stk. nu").is_visible()
+    assert_accessible(page)
+    order_packs(page, 1)
+    assert page.get_by_text("er modtaget").is_visible()
+    assert_accessible(page)
+    # A resubmitted confirmation (back, then "Bestil" again) never makes a second order.
+    page.go_back()
+    page.get_by_role("button", name="Bestil", exact=True).click()
+    page.get_by_role("heading", name="Kvittering").wait_for()
+    assert Order.objects.count() == 1
+    page.get_by_role("link", name="Mine bestillinger").first.click()
+    assert page.get_by_role("heading", name=f"Bestilling {Order.objects.get().pk}").is_visible()
+    assert page.get_by_text("Godkendt").first.is_visible()
+    assert_accessible(page)
+    order = Order.objects.get()
+    assert (order.status, order.channel, order.citizen_id) == (
+        "approved",
+        "web",
+        world["citizen"].pk,
+    )
+
+
+def test_over_quota_order_is_approved_by_the_caseworker(
+    live_server: Any, browser: Any, page: Any, world: dict
+) -> None:
+    citizen_login(page, live_server.url)
+    order_packs(page, 4)
+    assert page.get_by_text("en sagsbehandler ser på bestillingen").is_visible()
+    order = Order.objects.get()
+    assert order.status == "awaiting_approval"
+
+    staff = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    staff_login(staff, live_server.url, "cw")
+    staff.get_by_role("link", name="Godkendelser").click()
+    assert staff.get_by_text(
+        "120 pieces is more than 3 month(s) of supply (90) in one order"
+    ).is_visible()
+    assert_accessible(staff)
+    staff.get_by_label("Besked til borgeren").fill("Godkendt: ekstra forbrug efter operation")
+    staff.get_by_role("button", name=f"Godkend bestilling {order.pk}").click()
+    assert staff.get_by_text(f"Bestilling {order.pk} er godkendt.").is_visible()
+    order.refresh_from_db()
+    assert (order.status, order.decision_message) == (
+        "approved",
+        "Godkendt: ekstra forbrug efter operation",
+    )
+
+    page.get_by_role("link", name="Mine bestillinger").first.click()
+    assert page.get_by_text("Godkendt: ekstra forbrug efter operation").is_visible()
+
+
+def test_agent_orders_by_phone(live_server: Any, page: Any, world: dict) -> None:
+    page.set_viewport_size({"width": 1200, "height": 900})
+    staff_login(page, live_server.url, "agent")
+    page.get_by_label("CPR-nummer").fill("010155-1234")
+    page.get_by_label("Formål").fill("Borger ringer for at bestille")
+    page.get_by_role("button", name="Søg").click()
+    page.get_by_role("link", name="Karen Mortensen").click()
+    page.get_by_role("link", name="Bestil på borgerens vegne").click()
+    assert page.get_by_text("Du bestiller på vegne af Karen Mortensen.").is_visible()
+    page.get_by_label("Pakkeboks", exact=True).check()
+    page.get_by_label("Pakkeboks (valgfri)").select_option(index=1)
+    order_packs(page, 2)
+    order = Order.objects.get()
+    assert (order.channel, order.status, order.parcel_locker) == (
+        "phone",
+        "approved",
+        "Pakkeboks Føtex Frederiks Allé, 8000 Aarhus C",
+    )
