@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsyn.access import policy
+from forsyn.access.forms import PurposeForm
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
@@ -67,8 +68,6 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
 @login_required
 def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if policy.needs_purpose(request.user) and not _purpose(request):
-        from forsyn.web.forms import PurposeForm
-
         return render(request, "web/purpose.html", {"form": PurposeForm()})
     try:
         context = _context(request, citizen_id)

@@ -5,8 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forsyn.access.forms import PurposeForm
 from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.grants.choices import GrantStatus, LegalBasis
+
+__all__ = ["PurposeForm"]
 
 
 class DateInput(forms.DateInput):
@@ -31,18 +34,6 @@ class CitizenSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or address"), required=False, max_length=100)
     cpr = forms.CharField(label=_("CPR number"), required=False, max_length=11)
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=200)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class PurposeForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        max_length=200,
-        help_text=_("Why do you need this citizen's data? It is written in the access log."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
