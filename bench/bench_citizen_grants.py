@@ -13,11 +13,10 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from common import BIN, forsyn
+
 PORT = 8765
 
 
@@ -32,13 +31,7 @@ def main() -> None:
         FORSYN_DEBUG="0",
         FORSYN_LOG_LEVEL="WARNING",
     )
-    token = subprocess.run(
-        [str(BIN / "forsyn"), "token", "create", "caseworker-751"],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    token = forsyn(env, "token", "create", "caseworker-751").strip()
     ids = subprocess.run(
         [
             str(BIN / "forsyn"),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from forsyn.catalogue.models import Participation, Product
 from forsyn.citizens.models import Citizen
+from forsyn.demo.generate import demo_citizen_logins
 from forsyn.grants.models import Grant
 from forsyn.orders.models import Order
 from forsyn.organisations.models import Organisation
@@ -56,6 +57,16 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
         "admin",
     } <= {r["role"] for r in logins}
     assert set(logins[0]) == {"username", "password", "role", "organisation_code"}
+    # Citizens for the test IdP: Aarhus first, so caseworker-751 can approve their orders.
+    citizens = demo_citizen_logins()
+    assert [(c["kind"][:14], c["municipality"]) for c in citizens] == [
+        ("citizen", "751"),
+        ("citizen", "751"),
+        ("citizen", "751"),
+        ("citizen", "751"),
+        ("representative", "751"),
+    ]
+    assert all(Citizen.objects.filter(cpr=c["cpr"]).exists() for c in citizens[:4])
     # Same seed, same data.
     Order.objects.all().delete()
     Grant.objects.all().delete()

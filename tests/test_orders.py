@@ -364,3 +364,35 @@ def test_ward_order(w: dict) -> None:
     assert Order.objects.get(pk=out["id"]).ordering_organisation == unit
     assert Api(w["cw"]).post("/ward-orders", body).status_code == 422
     assert Api(w["cw"]).get(f"/orders/{out['id']}").status_code == 404
+
+
+def test_ward_order_page(w: dict, client: Any) -> None:
+    unit = f.hospital_unit()
+    nurse = f.make_user("hospital_orderer", unit)
+    client.force_login(nurse)
+    page = client.get("/afdelingslager/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'href="/afdelingslager/"' in html  # in the navigation
+    assert "5700000000011" in html
+    key = page.context["idempotency_key"]
+    post = {"idempotency_key": key, "r0-product": "5700000000011", "r0-order_units": "4"}
+    # A row with packs but no product is an error naming that row; nothing is saved.
+    bad = client.post("/afdelingslager/", {**post, "r1-order_units": "2"})
+    assert bad.status_code == 422
+    assert bad.context["rows"][1].errors == {"product": ["Vælg produktet."]}
+    assert Order.objects.filter(kind="ward").count() == 0
+    done = client.post("/afdelingslager/", post)
+    assert (done.status_code, done["Location"]) == (302, "/afdelingslager/")
+    again = client.post("/afdelingslager/", post)  # a double click: still one order
+    assert again.status_code == 302
+    order = Order.objects.get(kind="ward")
+    assert (order.ordering_organisation, order.status, order.citizen) == (unit, "approved", None)
+    assert list(order.lines.values_list("product__gtin", "order_units", "pieces")) == [
+        ("5700000000011", 4, 120)
+    ]
+    listed = client.get("/afdelingslager/")
+    assert [o.pk for o in listed.context["recent"]] == [order.pk]
+    client.force_login(w["cw"])
+    assert client.get("/afdelingslager/").status_code == 404
+    assert 'href="/afdelingslager/"' not in client.get("/borgere/").content.decode()

@@ -4,7 +4,6 @@ import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,7 +17,6 @@ from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.grants.api import router as grants_router
 from forsyn.orders.api import router as orders_router
 from forsyn.organisations.api import router as organisations_router
-from forsyn.organisations.models import ApiToken
 from forsyn.organisations.selectors import user_for_token
 
 log = logging.getLogger(__name__)
@@ -29,9 +27,6 @@ class BearerAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
-        ApiToken.objects.filter(digest=ApiToken.digest_of(token)).update(
-            last_used_at=timezone.now()
-        )
         request.user = user
         return user
 

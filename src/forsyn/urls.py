@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forsyn.api import api
-from forsyn.orders.views import approval_queue, decide
+from forsyn.orders.views import approval_queue, decide, ward_order
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("borger/", include("forsyn.orders.urls")),
     path("godkendelser/", approval_queue, name="approvals"),
     path("godkendelser/<int:order_id>/", decide, name="decide"),
+    path("afdelingslager/", ward_order, name="ward-order"),
     path("", include("forsyn.saml.urls")),
     path("", include("forsyn.web.urls")),
 ]

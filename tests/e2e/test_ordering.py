@@ -139,3 +139,24 @@ def test_agent_orders_by_phone(live_server: Any, page: Any, world: dict) -> None
         "approved",
         "Pakkeboks Føtex Frederiks Allé, 8000 Aarhus C",
     )
+
+
+def test_hospital_orders_ward_stock(live_server: Any, page: Any, world: dict) -> None:
+    f.make_user("hospital_orderer", f.hospital_unit(), username="ward")
+    staff_login(page, live_server.url, "ward")
+    page.get_by_role("link", name="Afdelingslager").click()
+    page.get_by_role("heading", name="Afdelingslager", level=1).wait_for()
+    assert_accessible(page)
+    page.get_by_label("Produkt, linje 1").select_option("5700000000011")
+    page.get_by_label("Pakninger, linje 1").fill("5")
+    page.get_by_label("Pakninger, linje 2").fill("1")  # forgot the product: an error
+    page.get_by_role("button", name="Bestil til afdelingen").click()
+    page.get_by_text("Vælg produktet.").wait_for()
+    assert_accessible(page)
+    assert Order.objects.count() == 0
+    page.get_by_label("Pakninger, linje 2").fill("")
+    page.get_by_role("button", name="Bestil til afdelingen").click()
+    page.get_by_text("er afgivet").wait_for()
+    order = Order.objects.get()
+    assert (order.kind, order.status, order.citizen_id) == ("ward", "approved", None)
+    assert list(order.lines.values_list("order_units", "pieces")) == [(5, 150)]

@@ -10,7 +10,8 @@ from forsyn.audit.chain import GENESIS_HASH, ChainFields, entry_hash
 from forsyn.audit.models import AccessLogEntry, AccessLogHead
 
 
-@transaction.atomic
+# No savepoint when nested: a failed log write must take the caller's transaction with it.
+@transaction.atomic(savepoint=False)
 def access_log(
     *,
     actor: Any,

@@ -49,3 +49,33 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
     )
+
+
+WARD_ROWS = 6
+
+
+class WardLineForm(forms.Form):
+    """One row of a ward stock order: a product and a number of packs (blank rows are skipped)."""
+
+    product = forms.ChoiceField(label=_("Product"), required=False)
+    order_units = forms.IntegerField(label=_("Packs"), required=False, min_value=1, max_value=999)
+
+    def __init__(self, *args: Any, product_choices: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"] = forms.ChoiceField(
+            label=_("Product"),
+            required=False,
+            choices=[("", _("Choose a product")), *product_choices],
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.fields["order_units"].widget.attrs.update(
+            {"class": "form-input input-width-xs", "inputmode": "numeric"}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("product") and not data.get("order_units"):
+            self.add_error("order_units", _("State how many packs."))
+        if data.get("order_units") and not data.get("product"):
+            self.add_error("product", _("Choose the product."))
+        return data

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -116,7 +116,9 @@ def my_products(
 def order_queryset(*, user: Any) -> QuerySet[Order]:
     return policy.orders_visible(
         user, Order.objects.select_related("citizen", "ordering_organisation")
-    ).prefetch_related("lines__product")
+    ).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
+    )
 
 
 def order_get(*, user: Any, order_id: int) -> Order:

@@ -278,12 +278,22 @@ def order_place(
     if channel_used == Channel.WEB and actor.cpr != citizen.cpr:
         channel_used, acting = Channel.REPRESENTATIVE, "Repræsentant med fuldmagt"
     address = _delivery_address(citizen, delivery)
+    # The order is submitted and decided in the same transaction: it is stored in its decided
+    # state and both transitions are recorded as events.
+    if decision.needs_approval:
+        decided, decided_by, note = (
+            OrderStatus.AWAITING_APPROVAL,
+            actor,
+            "; ".join(m for _, m in decision.holds),
+        )
+    else:
+        decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
     try:
         with transaction.atomic():
             order = Order.objects.create(
                 citizen=citizen,
                 ordering_organisation_id=grant.granting_organisation_id,
-                status=OrderStatus.SUBMITTED,
+                status=decided,
                 channel=channel_used,
                 placed_at=now,
                 placed_by=actor,
@@ -308,18 +318,21 @@ def order_place(
         )
         for line, product, gl in resolved
     )
-    OrderEvent.objects.create(
-        order=order, at=now, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+    OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order, at=now, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+            ),
+            OrderEvent(
+                order=order,
+                at=now,
+                actor=decided_by,
+                from_status=OrderStatus.SUBMITTED,
+                to_status=decided,
+                message=note,
+            ),
+        ]
     )
-    if decision.needs_approval:
-        _transition(
-            order,
-            OrderStatus.AWAITING_APPROVAL,
-            actor=actor,
-            message="; ".join(m for _, m in decision.holds),
-        )
-    else:
-        _transition(order, OrderStatus.APPROVED, actor=None, message="Godkendt automatisk")
     access_log(
         actor=actor,
         citizen_ids=[citizen.pk],

@@ -10,22 +10,31 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsyn.access import policy
 from forsyn.access.forms import PurposeForm
+from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
-from forsyn.orders.forms import DecisionForm, DeliveryForm
-from forsyn.orders.selectors import approvals, my_products, order_get, orders_for_citizen
+from forsyn.orders.forms import WARD_ROWS, DecisionForm, DeliveryForm, WardLineForm
+from forsyn.orders.selectors import (
+    approvals,
+    my_products,
+    order_get,
+    order_queryset,
+    orders_for_citizen,
+)
 from forsyn.orders.services import (
     DeliveryInput,
     LineInput,
     order_cancel,
     order_decide,
     order_place,
+    ward_order_place,
 )
 
 MAX_UNITS = 99
@@ -275,3 +284,67 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
             % {"id": order_id},
         )
     return HttpResponseRedirect(reverse("approvals"))
+
+
+def _ward_product_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Active products grouped by product area, for the ward stock form."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    rows = (
+        Product.objects.filter(status="active")
+        .select_related("category__product_area")
+        .order_by("category__product_area__code", "name", "gtin")
+    )
+    for p in rows:
+        pa = p.category.product_area
+        area = pa.name_en if get_language() == "en" else pa.name_da
+        groups.setdefault(area, []).append(
+            (
+                p.gtin,
+                _("%(name)s (%(n)s pieces per pack, GTIN %(gtin)s)")
+                % {"name": p.name, "n": p.pieces_per_unit, "gtin": p.gtin},
+            )
+        )
+    return list(groups.items())
+
+
+@login_required
+def ward_order(request: HttpRequest) -> HttpResponse:
+    """A hospital unit's ward stock: bulk, no citizen, no grant; the unit pays."""
+    if not policy.may_order_ward_stock(request.user):
+        raise Http404
+    choices = _ward_product_choices()
+    data = request.POST if request.method == "POST" else None
+    rows = [WardLineForm(data, prefix=f"r{i}", product_choices=choices) for i in range(WARD_ROWS)]
+    key = (data.get("idempotency_key") if data is not None else "") or secrets.token_urlsafe(16)
+    errors: list[str] = []
+    if data is not None and all(r.is_valid() for r in rows):
+        lines = [
+            LineInput(r.cleaned_data["product"], r.cleaned_data["order_units"])
+            for r in rows
+            if r.cleaned_data.get("product")
+        ]
+        try:
+            order, created = ward_order_place(actor=request.user, lines=lines, idempotency_key=key)
+        except DomainError as exc:
+            errors = [str(m) for m in exc.fields.values()]
+        else:
+            if created:
+                messages.success(request, _("Ward order %(id)s is placed.") % {"id": order.pk})
+            return HttpResponseRedirect(reverse("ward-order"))
+    recent = (
+        order_queryset(user=request.user)
+        .filter(kind="ward", ordering_organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+        .order_by("-placed_at", "-pk")[:10]
+    )
+    return render(
+        request,
+        "orders/ward_order.html",
+        {
+            "rows": rows,
+            "idempotency_key": key,
+            "errors": errors,
+            "row_errors": any(r.errors for r in rows) if data is not None else False,
+            "recent": recent,
+        },
+        status=422 if data is not None else 200,
+    )

@@ -1,7 +1,5 @@
 """Portal users: a citizen or representative logged in through NemLog-in, known by CPR."""
 
-from typing import Any
-
 from django.utils import timezone
 
 from forsyn.citizens.models import Citizen, Representative
@@ -31,20 +29,3 @@ def portal_user_for(*, cpr: str, full_name: str) -> User | None:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     return user
-
-
-def demo_identities() -> list[dict[str, Any]]:
-    """A few citizens and a representative to pick in the test IdP (demo and tests only)."""
-    rows: list[dict[str, Any]] = []
-    for c in Citizen.objects.filter(grants__status="active").order_by("pk").distinct()[:5]:
-        rows.append({"cpr": c.cpr, "name": c.name, "label": f"{c.name} (borger)"})
-    rep = Representative.objects.select_related("citizen").order_by("pk").first()
-    if rep is not None:
-        rows.append(
-            {
-                "cpr": rep.cpr,
-                "name": rep.name,
-                "label": f"{rep.name} (fuldmagt for {rep.citizen.name})",
-            }
-        )
-    return rows

@@ -103,12 +103,12 @@ def testidp_sso(request: HttpRequest) -> HttpResponse:
         parsed = testidp.parse_authn_request(saml_request)
     except Exception:  # a damaged or missing request: show an error, not a traceback
         return render(request, "saml/failed.html", status=400)
-    from forsyn.saml.services import demo_identities
+    from forsyn.demo.generate import demo_citizen_logins
 
     context = {
         "saml_request": saml_request,
         "relay_state": relay,
-        "identities": demo_identities(),
+        "identities": demo_citizen_logins(),
         "error": "",
     }
     if request.method == "POST":

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forsyn.citizens.models import Citizen
-from forsyn.demo.generate import SCALES, DemoBuilder, demo_logins
+from forsyn.demo.generate import SCALES, DemoBuilder, demo_citizen_logins, demo_logins
 
 
 class Command(BaseCommand):
@@ -32,3 +32,14 @@ def print_logins(write: Any) -> None:
     write(f"Demo logins (password for all: {rows[0]['password']}):")
     for row in rows:
         write(f"  {row['username']:<22} {row['role']:<20} {row['organisation_code']}")
+    citizens = demo_citizen_logins()
+    if citizens:
+        write("")
+        write(
+            "Citizen portal: /borger/ logs in through the local test IdP; enter one of these CPRs:"
+        )
+        for c in citizens:
+            write(
+                f"  {c['cpr'][:6]}-{c['cpr'][6:]}  {c['name']:<22} {c['kind']} "
+                f"({c['municipality']})"
+            )
