@@ -396,3 +396,53 @@ def test_ward_order_page(w: dict, client: Any) -> None:
     client.force_login(w["cw"])
     assert client.get("/afdelingslager/").status_code == 404
     assert 'href="/afdelingslager/"' not in client.get("/borgere/").content.decode()
+
+
+def test_my_products_offers_the_successor_and_explains_what_cannot_be_ordered(
+    w: dict, client: Any
+) -> None:
+    new_bag = f.ProductFactory(gtin="5700000000028", pieces_per_unit=20, name="Ny pose")
+    w["bag"].status, w["bag"].successor = "phased_out", new_bag
+    w["bag"].phased_out_on = timezone.localdate()
+    w["bag"].save()
+    gone = f.ProductFactory(
+        gtin="5700000000035",
+        status="phased_out",
+        phased_out_on=timezone.localdate(),
+        name="Gammel plade",
+    )
+    f.GrantLineFactory(grant=w["grant"], product=gone, pieces_per_month=10)
+    other_area = f.area("urology")
+    f.GrantFactory(
+        citizen=w["citizen"],
+        product_area=other_area,
+        status="suspended",
+        status_reason="Indlagt på hospital",
+        valid_from=timezone.localdate() - dt.timedelta(days=30),
+    )
+    client.force_login(w["portal"])
+    page = client.get(f"/borger/{w['citizen'].pk}/")
+    assert page.status_code == 200
+    items = page.context["products"]
+    assert [(i.product.gtin, i.replaces.gtin, i.remaining_pieces) for i in items] == [
+        ("5700000000028", "5700000000011", 90)
+    ]
+    assert [(n.code, n.area, n.reason, n.product) for n in page.context["notices"]] == [
+        ("grant_suspended", other_area.name_da, "Indlagt på hospital", ""),
+        ("product_phased_out", "", "", "Gammel plade"),
+    ]
+    html = page.content.decode()
+    assert "Erstatter " in html
+    assert "er sat i bero" in html
+    # The successor is ordered under the phased-out product's grant line.
+    order, _ = order_place(
+        actor=w["portal"],
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000028", 3)],
+        delivery=HOME,
+    )
+    assert (order.status, order.lines.get().grant_line) == ("approved", w["line"])
+    w["citizen"].deceased_on = timezone.localdate()
+    w["citizen"].save()
+    codes = [n.code for n in client.get(f"/borger/{w['citizen'].pk}/").context["notices"]]
+    assert codes == ["citizen_deceased", "grant_suspended", "product_phased_out"]

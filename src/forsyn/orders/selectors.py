@@ -32,6 +32,17 @@ class OrderableProduct:
     free_choice_difference: Any
     hole_size_mm: int | None
     posted_units: str = ""
+    replaces: Product | None = None  # the granted product it succeeds (assortment change)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the citizen should know on "My products": why a product cannot be ordered."""
+
+    code: str  # a rules.Refusal code
+    area: str = ""
+    reason: str = ""
+    product: str = ""
 
 
 def my_products(
@@ -51,7 +62,9 @@ def my_products(
             grant__valid_from__lte=on,
         )
         .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
-        .select_related("grant", "product", "product__category", "category")
+        .select_related(
+            "grant", "product", "product__category", "product__successor__category", "category"
+        )
         .order_by("grant__legal_basis", "pk")
     )
     months_by_line = {}
@@ -82,7 +95,17 @@ def my_products(
         window = rules.quota_window(on, months)
         in_window = [(d, p) for d, p in history[gl.pk] if window.contains(d)]
         ordered = sum(p for _, p in in_window)
-        products = [gl.product] if gl.product else variants[gl.category_id or 0]
+        replaces = None
+        if gl.product is not None and gl.product.status != "active":
+            # Assortment change: the successor takes the phased-out product's place on the
+            # grant; without an active successor nothing can be ordered (see portal_notices).
+            successor = gl.product.successor
+            if successor is None or successor.status != "active":
+                continue
+            products: list[Product | None] = [successor]
+            replaces = gl.product
+        else:
+            products = [gl.product] if gl.product else list(variants[gl.category_id or 0])
         for product in products:
             if product is None or product.pk in seen:
                 continue
@@ -108,6 +131,7 @@ def my_products(
                     if gl.free_choice
                     else None,
                     hole_size_mm=gl.hole_size_mm,
+                    replaces=replaces,
                 )
             )
     return citizen, out
@@ -149,3 +173,47 @@ def approvals(*, user: Any) -> QuerySet[Order]:
         .filter(status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=org_id)
         .order_by("placed_at", "pk")
     )
+
+
+def portal_notices(citizen: Any, on: dt.date | None = None) -> list[Notice]:
+    """Why some or all of a citizen's products cannot be ordered, for "My products". The caller
+    has already read the citizen through `access_citizen` (policy and access log)."""
+    on = on or timezone.localdate()
+    notices = [
+        Notice(code=code)
+        for code, _ in rules.check_citizen(
+            deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
+        )
+    ]
+    grants = list(
+        citizen.grants.select_related("product_area")
+        .filter(status__in=["active", "suspended", "ended"])
+        .order_by("product_area__code", "-valid_from")
+    )
+    open_areas = {g.product_area_id for g in grants if g.status == "active"}
+    shown: set[int] = set()
+    for g in grants:
+        if g.status == "active" or g.product_area_id in open_areas | shown:
+            continue
+        if g.status == "ended" and g.updated_at.date() < on - dt.timedelta(days=365):
+            continue
+        shown.add(g.product_area_id)
+        notices.append(
+            Notice(
+                code=f"grant_{g.status}",
+                area=g.product_area.name_da,
+                reason=g.status_reason,
+            )
+        )
+    phased_out = (
+        Product.objects.filter(
+            pk__in=GrantLine.objects.filter(
+                grant__citizen=citizen, grant__status="active", is_active=True
+            ).values("product_id")
+        )
+        .exclude(status="active")
+        .exclude(successor__status="active")
+        .order_by("name")
+    )
+    notices += [Notice(code=rules.Refusal.PRODUCT_PHASED_OUT, product=p.name) for p in phased_out]
+    return notices

@@ -111,7 +111,7 @@ def _resolve(
             grant__valid_from__lte=on,
         )
         .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
-        .select_related("grant", "grant__granting_organisation")
+        .select_related("grant", "grant__granting_organisation", "product")
         .order_by("pk")
     )
     # The municipality's permanent grant first; the hospital's temporary one until it exists.
@@ -136,7 +136,9 @@ def _resolve(
             (
                 gl
                 for gl in grant_lines
-                if gl.product_id == product.pk or gl.category_id == product.category_id
+                if gl.product_id == product.pk
+                or gl.category_id == product.category_id
+                or (gl.product is not None and gl.product.successor_id == product.pk)
             ),
             None,
         )

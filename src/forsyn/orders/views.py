@@ -27,6 +27,7 @@ from forsyn.orders.selectors import (
     order_get,
     order_queryset,
     orders_for_citizen,
+    portal_notices,
 )
 from forsyn.orders.services import (
     DeliveryInput,
@@ -68,6 +69,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     return {
         "citizen": citizen,
         "products": products,
+        "notices": portal_notices(citizen),
         "on_behalf": not policy.is_portal_user(request.user),
         "purpose": _purpose(request) or "",
         "first_delivery": rules.first_delivery_date(timezone.localtime()),
