@@ -446,3 +446,21 @@ def test_my_products_offers_the_successor_and_explains_what_cannot_be_ordered(
     w["citizen"].save()
     codes = [n.code for n in client.get(f"/borger/{w['citizen'].pk}/").context["notices"]]
     assert codes == ["citizen_deceased", "grant_suspended", "product_phased_out"]
+
+
+def test_delivery_errors_are_shown_in_danish_and_nothing_is_ordered(w: dict, client: Any) -> None:
+    client.force_login(w["portal"])
+    page = client.post(
+        f"/borger/{w['citizen'].pk}/bekraeft/",
+        {
+            "units-5700000000011": "1",
+            "delivery_type": "other_address",
+            "name": "Karen",
+            "street": "Vestergade 1",
+            "postcode": "80",
+            "city": "Aarhus",
+        },
+    )
+    assert page.status_code == 422
+    assert page.context["delivery_form"].errors == {"postcode": ["et dansk postnummer har 4 cifre"]}
+    assert Order.objects.count() == 0

@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
@@ -70,17 +71,17 @@ def ordered_in_window(line_ids: list[int], window: Any) -> dict[int, int]:
     return {r["grant_line_id"]: r["total"] for r in rows}
 
 
-def _check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
+def check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
     if delivery.type not in DeliveryType.values:
         errors["delivery.type"] = f"must be one of {', '.join(DeliveryType.values)}"
     elif delivery.type == DeliveryType.OTHER_ADDRESS:
         for key in ("name", "street", "city"):
             if not getattr(delivery, key).strip():
-                errors[f"delivery.{key}"] = "is required for another address"
+                errors[f"delivery.{key}"] = gettext_noop("is required for another address")
         if not (len(delivery.postcode) == 4 and delivery.postcode.isdigit()):
-            errors["delivery.postcode"] = "a Danish postcode has 4 digits"
+            errors["delivery.postcode"] = gettext_noop("a Danish postcode has 4 digits")
     elif delivery.type == DeliveryType.PARCEL_LOCKER and not delivery.parcel_locker.strip():
-        errors["delivery.parcel_locker"] = "choose a parcel locker"
+        errors["delivery.parcel_locker"] = gettext_noop("choose a parcel locker")
 
 
 def _resolve(
@@ -209,7 +210,7 @@ def order_place(
         raise DomainError(
             "you may not order",
             code="order_forbidden",
-            fields={"citizen": "your role may not order products"},
+            fields={"citizen": gettext_noop("your role may not order products")},
         )
     citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
     if citizen is None:
@@ -223,7 +224,7 @@ def order_place(
         deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
     ):
         errors["citizen"] = message
-    _check_delivery(delivery, errors)
+    check_delivery(delivery, errors)
     resolved = _resolve(citizen, lines, on, errors) if lines else []
     payers = {gl.grant.granting_organisation_id for _, _, gl in resolved}
     if len(payers) > 1:
@@ -438,7 +439,7 @@ def order_decide(*, actor: Any, order_id: int, approve: bool, message: str) -> O
         raise DomainError(
             "give a reason",
             code="message_required",
-            fields={"message": "tell the citizen why the order is rejected"},
+            fields={"message": gettext_noop("tell the citizen why the order is rejected")},
         )
     order.decision_message = message[:2000]
     _transition(
@@ -468,7 +469,7 @@ def ward_order_place(
         raise DomainError(
             "you may not order ward stock",
             code="order_forbidden",
-            fields={"lines": "only hospital staff order ward stock"},
+            fields={"lines": gettext_noop("only hospital staff order ward stock")},
         )
     key = idempotency_key.strip()[:100]
     if key:

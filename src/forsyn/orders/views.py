@@ -32,6 +32,7 @@ from forsyn.orders.selectors import (
 from forsyn.orders.services import (
     DeliveryInput,
     LineInput,
+    check_delivery,
     order_cancel,
     order_decide,
     order_place,
@@ -135,13 +136,11 @@ def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     by_gtin = {p.product.gtin: p for p in context["products"]}
     if form.is_valid():
         delivery = _delivery(form)
-        from forsyn.orders.services import _check_delivery
-
         delivery_errors: dict[str, str] = {}
-        _check_delivery(delivery, delivery_errors)
+        check_delivery(delivery, delivery_errors)
         for key, msg in delivery_errors.items():
             field = key.removeprefix("delivery.")
-            form.add_error(field if field in form.fields else None, msg)
+            form.add_error(field if field in form.fields else None, _(msg))
     if errors or not form.is_valid():
         for item in context["products"]:
             item.posted_units = request.POST.get(f"units-{item.product.gtin}", "")[:3]
@@ -194,7 +193,7 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
         raise Http404 from None
     except DomainError as exc:
         for msg in exc.fields.values():
-            messages.error(request, msg)
+            messages.error(request, _(msg))
         return redirect(reverse("portal:products", args=[citizen_id]) + _purpose_query(request))
     return redirect(
         reverse("portal:receipt", args=[citizen_id, order.pk]) + _purpose_query(request)
@@ -248,7 +247,7 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
         raise Http404 from None
     except DomainError as exc:
         for msg in exc.fields.values():
-            messages.error(request, msg)
+            messages.error(request, _(msg))
     else:
         messages.success(request, _("The order was cancelled."))
     return redirect(reverse("portal:history", args=[citizen_id]) + _purpose_query(request))
@@ -278,7 +277,7 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
         raise Http404 from None
     except DomainError as exc:
         for msg in exc.fields.values():
-            messages.error(request, f"{_('Order')} {order_id}: {msg}")
+            messages.error(request, f"{_('Order')} {order_id}: {_(msg)}")
     else:
         messages.success(
             request,
@@ -328,7 +327,7 @@ def ward_order(request: HttpRequest) -> HttpResponse:
         try:
             order, created = ward_order_place(actor=request.user, lines=lines, idempotency_key=key)
         except DomainError as exc:
-            errors = [str(m) for m in exc.fields.values()]
+            errors = [_(m) for m in exc.fields.values()]
         else:
             if created:
                 messages.success(request, _("Ward order %(id)s is placed.") % {"id": order.pk})
