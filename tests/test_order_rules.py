@@ -63,15 +63,19 @@ def test_check_lines(pieces: int, ordered: int, months: int, hold: str | None) -
     holds = rules.check_lines(
         [rules.LineRequest("5700000000011", pieces, 30, ordered)], months=months
     )
-    assert [code for code, _ in holds] == ([hold] if hold else [])
+    assert [h.code for h in holds] == ([hold] if hold else [])
 
 
 def test_hold_messages_name_the_numbers() -> None:
     holds = rules.check_lines([rules.LineRequest("5700000000011", 30, 30, 61)], months=3)
     assert holds == [
-        (
+        rules.HoldReason(
             "over_quota",
             "5700000000011: 91 pieces in the last 3 month(s) is more than the granted 90",
+            gtin="5700000000011",
+            pieces=91,
+            allowed=90,
+            months=3,
         )
     ]
 

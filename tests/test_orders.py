@@ -73,7 +73,7 @@ def test_citizen_order_within_quota_is_approved(w: dict) -> None:
     assert len(mail.outbox) == 0  # sent on commit; the test transaction does not commit
 
 
-def test_over_quota_is_held_then_approved(w: dict) -> None:
+def test_over_quota_is_held_then_approved(w: dict, client: Any) -> None:
     place(w, units=2)
     held = place(w, units=2)
     assert held.status == "awaiting_approval"
@@ -82,8 +82,15 @@ def test_over_quota_is_held_then_approved(w: dict) -> None:
             "code": "over_quota",
             "message": "5700000000011: 120 pieces in the last 3 month(s) is more than "
             "the granted 90",
+            "gtin": "5700000000011",
+            "pieces": 120,
+            "allowed": 90,
+            "months": 3,
         }
     ]
+    client.force_login(w["cw"])
+    queue = client.get("/godkendelser/").content.decode()
+    assert "5700000000011: 120 stk. de seneste 3 måneder er mere end de bevilgede 90." in queue
     with pytest.raises(NotFound):
         order_decide(actor=w["other_cw"], order_id=held.pk, approve=True, message="")
     with pytest.raises(DomainError) as exc:

@@ -105,7 +105,7 @@ def test_over_quota_order_is_approved_by_the_caseworker(
     staff_login(staff, live_server.url, "cw")
     staff.get_by_role("link", name="Godkendelser").click()
     assert staff.get_by_text(
-        "120 pieces is more than 3 month(s) of supply (90) in one order"
+        "120 stk. i én bestilling er mere end 3 måneders forbrug (90 stk.)"
     ).is_visible()
     assert_accessible(staff)
     staff.get_by_label("Besked til borgeren").fill("Godkendt: ekstra forbrug efter operation")

@@ -495,7 +495,7 @@ class DemoBuilder:
         while made < count:
             n = min(chunk, count - made)
             with transaction.atomic():
-                batch = []
+                batch: list[Citizen] = []
                 for _ in range(n):
                     cpr = self._cpr(rng, used_cpr)
                     muni = rng.choices(munis, weights)[0]
@@ -514,6 +514,8 @@ class DemoBuilder:
                             municipality=muni,
                             is_address_protected=rng.random() < 0.01,
                             phone=f"{rng.randint(20_00_00_00, 99_99_99_99)}",
+                            # Receipts go to the console in the demo (RFC 2606 domain).
+                            email=f"borger{made + len(batch) + 1}@example.com",
                         )
                     )
                 citizens = Citizen.objects.bulk_create(batch, batch_size=2_000)

@@ -63,9 +63,22 @@ class GrantFacts:
 
 
 @dataclass(frozen=True)
+class HoldReason:
+    """Why an order waits for approval: a Hold code, an English message (API, logs) and the
+    numbers, so pages can say it in the reader's language."""
+
+    code: str
+    message: str
+    gtin: str
+    pieces: int
+    allowed: int
+    months: int
+
+
+@dataclass(frozen=True)
 class Decision:
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (code, message)
-    holds: list[tuple[str, str]] = field(default_factory=list)
+    holds: list[HoldReason] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -120,25 +133,34 @@ def check_citizen(
     return []
 
 
-def check_lines(lines: Sequence[LineRequest], *, months: int) -> list[tuple[str, str]]:
+def check_lines(lines: Sequence[LineRequest], *, months: int) -> list[HoldReason]:
     """Holds for lines over the window or the quota (the order is then awaiting approval)."""
-    holds: list[tuple[str, str]] = []
+    holds: list[HoldReason] = []
     for line in lines:
         allowed = line.pieces_per_month * months
         if line.pieces > allowed:
             holds.append(
-                (
+                HoldReason(
                     Hold.OVER_WINDOW,
                     f"{line.gtin}: {line.pieces} pieces is more than {months} month(s) of supply "
                     f"({allowed}) in one order",
+                    line.gtin,
+                    line.pieces,
+                    allowed,
+                    months,
                 )
             )
         elif line.ordered_in_window + line.pieces > allowed:
+            total = line.ordered_in_window + line.pieces
             holds.append(
-                (
+                HoldReason(
                     Hold.OVER_QUOTA,
-                    f"{line.gtin}: {line.ordered_in_window + line.pieces} pieces in the last "
-                    f"{months} month(s) is more than the granted {allowed}",
+                    f"{line.gtin}: {total} pieces in the last {months} month(s) is more than "
+                    f"the granted {allowed}",
+                    line.gtin,
+                    total,
+                    allowed,
+                    months,
                 )
             )
     return holds

@@ -3,7 +3,7 @@ and recorded as an OrderEvent. Side effects (the receipt e-mail) run on commit."
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.mail import send_mail
@@ -287,7 +287,7 @@ def order_place(
         decided, decided_by, note = (
             OrderStatus.AWAITING_APPROVAL,
             actor,
-            "; ".join(m for _, m in decision.holds),
+            "; ".join(h.message for h in decision.holds),
         )
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
@@ -304,7 +304,7 @@ def order_place(
                 idempotency_key=key,
                 delivery_type=delivery.type,
                 delivery_on=rules.first_delivery_date(timezone.localtime(now)),
-                hold_reasons=[{"code": c, "message": m} for c, m in decision.holds],
+                hold_reasons=[asdict(h) for h in decision.holds],
                 **address,
             )
     except IntegrityError:
