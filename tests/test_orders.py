@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.utils import timezone
 
@@ -471,3 +472,30 @@ def test_delivery_errors_are_shown_in_danish_and_nothing_is_ordered(w: dict, cli
     assert page.status_code == 422
     assert page.context["delivery_form"].errors == {"postcode": ["et dansk postnummer har 4 cifre"]}
     assert Order.objects.count() == 0
+
+
+class RefusingMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError
+
+
+def test_a_failing_mail_server_does_not_fail_the_order(
+    w: dict, settings: Any, caplog: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.test_orders.RefusingMailServer"
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(w)
+    assert Order.objects.get(pk=order.pk).status == "approved"
+    assert [r.getMessage() for r in caplog.records if r.name == "forsyn.orders.tasks"] == [
+        f"receipt for order {order.pk} not sent: ConnectionRefusedError"
+    ]
+
+
+def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(w, units=2)
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        (f"Kvittering for din bestilling nr. {order.pk}", ["karen@example.dk"])
+    ]
+    assert "  2 × " in mail.outbox[0].body
+    assert "(60 stk.)" in mail.outbox[0].body

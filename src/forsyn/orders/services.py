@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -24,6 +23,7 @@ from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
 from forsyn.orders import rules
 from forsyn.orders.choices import CANCELLABLE, TRANSITIONS, Channel, DeliveryType, OrderStatus
 from forsyn.orders.models import Order, OrderEvent, OrderingPolicy, OrderLine
+from forsyn.orders.tasks import send_order_receipt
 
 MAX_ORDER_UNITS = 999
 
@@ -345,7 +345,7 @@ def order_place(
         purpose=policy.purpose_for(actor, purpose),
     )
     if citizen.email:
-        transaction.on_commit(lambda: _send_receipt(order.pk))
+        transaction.on_commit(lambda: send_order_receipt.delay(order.pk))
     return order, True
 
 
@@ -365,26 +365,6 @@ def _delivery_address(citizen: Citizen, delivery: DeliveryInput) -> dict[str, st
         "delivery_postcode": citizen.postcode,
         "delivery_city": citizen.city,
     }
-
-
-def _send_receipt(order_id: int) -> None:
-    order = Order.objects.select_related("citizen").get(pk=order_id)
-    assert order.citizen is not None  # noqa: S101
-    lines = "\n".join(
-        f"  {ln.order_units} × {ln.product.name} ({ln.pieces} stk.)"
-        for ln in order.lines.select_related("product")
-    )
-    status = "afventer godkendelse" if order.status == OrderStatus.AWAITING_APPROVAL else "godkendt"
-    send_mail(
-        subject=f"Kvittering for din bestilling nr. {order.pk}",
-        message=(
-            f"Kære {order.citizen.first_name}\n\nVi har modtaget din bestilling nr. {order.pk} "
-            f"({status}).\n\n{lines}\n\nForventet levering: {order.delivery_on}.\n\n"
-            "Venlig hilsen\nFælles Service Center"
-        ),
-        from_email=None,
-        recipient_list=[order.citizen.email],
-    )
 
 
 def _order_for_update(actor: Any, order_id: int) -> Order:
