@@ -23,6 +23,7 @@ from common import BIN, forsyn
 
 HERE = Path(__file__).resolve().parent
 PORT = 8766
+REDIS_DB = 15
 
 
 def citizens_to_load(limit: int) -> list[dict[str, Any]]:
@@ -105,6 +106,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--only", choices=("orders", "products"), default=None)
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument(
+        "--gunicorn",
+        default="--worker-class gthread --threads 4 --keep-alive 30",
+        help="extra gunicorn options (default: threaded workers, which keep connections alive)",
+    )
     args = parser.parse_args()
     env = dict(
         os.environ,
@@ -112,6 +118,9 @@ def main() -> None:
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.db}",
         FORSYN_DEBUG="0",
         FORSYN_TEST_IDP="1",  # the simulated citizens log in through the local test IdP
+        # As in production, a request only queues the receipt e-mail (no worker runs here;
+        # the queue is emptied afterwards).
+        FORSYN_BROKER_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         FORSYN_LOG_LEVEL="ERROR",
     )
     os.environ.update(env)
@@ -129,6 +138,7 @@ def main() -> None:
             f"127.0.0.1:{PORT}",
             "--workers",
             "2",
+            *args.gunicorn.split(),
             "--log-level",
             "error",
         ],
@@ -154,6 +164,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        import redis
+
+        redis.Redis(db=REDIS_DB).flushdb()
     if not args.no_pgbench:
         print("pgbench TPC-B (scale 10, 4 clients, 2 threads, 30 s):", pgbench("127.0.0.1"))
 

@@ -31,12 +31,17 @@ def product_get(*, user: Any, gtin: str) -> Product | None:
     return product_list(user=user).filter(gtin=gtin).first()
 
 
+def participations_on(on: dt.date) -> QuerySet[Participation]:
+    """Participations in force on a date (an organisation orders in an area only inside one)."""
+    return Participation.objects.filter(go_live_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    )
+
+
 def participates(*, organisation_id: int, product_area_id: int, on: dt.date) -> bool:
     """Whether an organisation takes part in a product area on a date (outside: no ordering)."""
     return (
-        Participation.objects.filter(
-            organisation_id=organisation_id, product_area_id=product_area_id, go_live_on__lte=on
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        participations_on(on)
+        .filter(organisation_id=organisation_id, product_area_id=product_area_id)
         .exists()
     )

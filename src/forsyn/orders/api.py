@@ -86,7 +86,7 @@ def order_out(o: Order) -> dict[str, Any]:
         "decision_message": o.decision_message,
         "lines": [
             {"gtin": ln.product.gtin, "order_units": ln.order_units, "pieces": ln.pieces}
-            for ln in o.lines.all()
+            for ln in (o.placed_lines if o.placed_lines is not None else o.lines.all())
         ],
     }
 
@@ -106,8 +106,10 @@ def create_order(
         channel=payload.channel,
         purpose=purpose_of(request, payload.purpose),
     )
+    # A new order is answered from what was just written; a replay is read back under the policy.
     return Status(
-        201 if created else 200, order_out(order_get(user=request.user, order_id=order.pk))
+        201 if created else 200,
+        order_out(order if created else order_get(user=request.user, order_id=order.pk)),
     )
 
 

@@ -56,6 +56,10 @@ class Order(models.Model):
     hold_reasons = models.JSONField(_("reasons for approval"), default=list, blank=True)
     decision_message = models.TextField(_("message to the citizen"), blank=True)
 
+    # Not a field: the lines order_place has just created, so the caller can answer without
+    # reading the order back.
+    placed_lines: "list[OrderLine] | None" = None
+
     class Meta:
         ordering = ["-placed_at", "-pk"]
         indexes = [

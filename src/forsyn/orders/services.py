@@ -7,14 +7,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
 from forsyn.catalogue.models import Product
-from forsyn.catalogue.selectors import participates
+from forsyn.catalogue.selectors import participations_on
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.core.identifiers import clean_gtin
@@ -104,6 +104,8 @@ def _resolve(
             "category", "successor"
         )
     }
+    # The citizen's orderable grant lines, locked (pk order) so that two simultaneous orders
+    # see each other's pieces, and whether the payer takes part in the area today.
     grant_lines = list(
         GrantLine.objects.filter(
             grant__citizen=citizen,
@@ -112,7 +114,16 @@ def _resolve(
             grant__valid_from__lte=on,
         )
         .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        .annotate(
+            participating=Exists(
+                participations_on(on).filter(
+                    organisation_id=OuterRef("grant__granting_organisation_id"),
+                    product_area_id=OuterRef("grant__product_area_id"),
+                )
+            )
+        )
         .select_related("grant", "grant__granting_organisation", "product")
+        .select_for_update(of=("self",))
         .order_by("pk")
     )
     # The municipality's permanent grant first; the hospital's temporary one until it exists.
@@ -234,9 +245,7 @@ def order_place(
     if errors:
         raise DomainError("invalid order", code="order_invalid", fields=errors)
 
-    # Lock the grant lines (pk order) so two simultaneous orders see each other's pieces.
     line_ids = sorted({gl.pk for _, _, gl in resolved})
-    list(GrantLine.objects.select_for_update().filter(pk__in=line_ids).order_by("pk"))
     grant = resolved[0][2].grant
     window_rules = window_policy(grant.granting_organisation_id, grant.product_area_id)
     months = rules.months_allowed(grant.valid_from, on, window_rules)
@@ -258,11 +267,7 @@ def order_place(
             status=grant.status,
             valid_from=grant.valid_from,
             valid_until=grant.valid_until,
-            participating=participates(
-                organisation_id=grant.granting_organisation_id,
-                product_area_id=grant.product_area_id,
-                on=on,
-            ),
+            participating=resolved[0][2].participating,  # type: ignore[attr-defined]
         ),
         citizen_refusals=[],
         product_refusals=[],
@@ -310,7 +315,7 @@ def order_place(
     except IntegrityError:
         # A concurrent retry with the same key won the race: return its order.
         return Order.objects.get(placed_by=actor, idempotency_key=key), False
-    OrderLine.objects.bulk_create(
+    order.placed_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             grant_line=gl,
