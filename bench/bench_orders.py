@@ -108,8 +108,8 @@ def main() -> None:
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument(
         "--gunicorn",
-        default="--worker-class gthread --threads 4 --keep-alive 30",
-        help="extra gunicorn options (default: threaded workers, which keep connections alive)",
+        default="",
+        help="extra gunicorn options, e.g. '--worker-class gthread --threads 4' (default: sync)",
     )
     args = parser.parse_args()
     env = dict(

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forsyn.audit.models import AccessLogEntry
@@ -499,3 +500,28 @@ def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks
     ]
     assert "  2 × " in mail.outbox[0].body
     assert "(60 stk.)" in mail.outbox[0].body
+
+
+def test_queries_do_not_grow_with_the_number_of_products(w: dict, client: Any) -> None:
+    """My products and order placement read a citizen's lines in a fixed number of queries."""
+
+    def page_and_order(gtins: list[str]) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(f"/borger/{w['citizen'].pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as order:
+            order_place(
+                actor=w["portal"],
+                citizen_id=w["citizen"].pk,
+                lines=[LineInput(g, 1) for g in gtins],
+                delivery=HOME,
+            )
+        return len(page.captured_queries), len(order.captured_queries)
+
+    client.force_login(w["portal"])
+    one = page_and_order(["5700000000011"])
+    more = ["5700000000028", "5700000000035", "5700000000042"]
+    for gtin in more:
+        f.GrantLineFactory(
+            grant=w["grant"], product=f.ProductFactory(gtin=gtin), pieces_per_month=30
+        )
+    assert page_and_order(["5700000000011", *more]) == one

@@ -47,9 +47,10 @@ class Notice:
 
 def my_products(
     *, user: Any, citizen_id: int, purpose: str | None = None, resource: str = "my products"
-) -> tuple[Any, list[OrderableProduct]]:
+) -> tuple[Any, list[OrderableProduct], list[Notice]]:
     """The citizen's granted products (a category line expands to its active variants) with the
-    pieces that can be ordered now without approval and the next date a full order fits."""
+    pieces that can be ordered now without approval and the next date a full order fits, and
+    notices about what cannot be ordered and why."""
     citizen = access_citizen(
         user=user, citizen_id=citizen_id, purpose=purpose, channel="page", resource=resource
     )
@@ -89,6 +90,7 @@ def my_products(
     for p in Product.objects.filter(category_id__in=category_ids, status="active").order_by("name"):
         variants[p.category_id].append(p)
     out: list[OrderableProduct] = []
+    phased_out: list[str] = []
     seen: set[int] = set()
     for gl in lines:
         months = months_by_line[gl.pk]
@@ -101,6 +103,7 @@ def my_products(
             # grant; without an active successor nothing can be ordered (see portal_notices).
             successor = gl.product.successor
             if successor is None or successor.status != "active":
+                phased_out.append(gl.product.name)
                 continue
             products: list[Product | None] = [successor]
             replaces = gl.product
@@ -134,7 +137,7 @@ def my_products(
                     replaces=replaces,
                 )
             )
-    return citizen, out
+    return citizen, out, portal_notices(citizen, on, phased_out)
 
 
 def order_queryset(*, user: Any) -> QuerySet[Order]:
@@ -175,10 +178,10 @@ def approvals(*, user: Any) -> QuerySet[Order]:
     )
 
 
-def portal_notices(citizen: Any, on: dt.date | None = None) -> list[Notice]:
-    """Why some or all of a citizen's products cannot be ordered, for "My products". The caller
-    has already read the citizen through `access_citizen` (policy and access log)."""
-    on = on or timezone.localdate()
+def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Notice]:
+    """Why some or all of a citizen's products cannot be ordered, for "My products": the
+    citizen, grants paused or ended, and granted products phased out without a successor. The
+    caller has already read the citizen through `access_citizen` (policy and access log)."""
     notices = [
         Notice(code=code)
         for code, _ in rules.check_citizen(
@@ -205,15 +208,8 @@ def portal_notices(citizen: Any, on: dt.date | None = None) -> list[Notice]:
                 reason=g.status_reason,
             )
         )
-    phased_out = (
-        Product.objects.filter(
-            pk__in=GrantLine.objects.filter(
-                grant__citizen=citizen, grant__status="active", is_active=True
-            ).values("product_id")
-        )
-        .exclude(status="active")
-        .exclude(successor__status="active")
-        .order_by("name")
-    )
-    notices += [Notice(code=rules.Refusal.PRODUCT_PHASED_OUT, product=p.name) for p in phased_out]
+    notices += [
+        Notice(code=rules.Refusal.PRODUCT_PHASED_OUT, product=name)
+        for name in sorted(set(phased_out))
+    ]
     return notices

@@ -27,7 +27,6 @@ from forsyn.orders.selectors import (
     order_get,
     order_queryset,
     orders_for_citizen,
-    portal_notices,
 )
 from forsyn.orders.services import (
     DeliveryInput,
@@ -62,7 +61,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     if not policy.may_order_for(request.user):
         raise Http404
     try:
-        citizen, products = my_products(
+        citizen, products, notices = my_products(
             user=request.user, citizen_id=citizen_id, purpose=_purpose(request)
         )
     except NotFound:
@@ -70,7 +69,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     return {
         "citizen": citizen,
         "products": products,
-        "notices": portal_notices(citizen),
+        "notices": notices,
         "on_behalf": not policy.is_portal_user(request.user),
         "purpose": _purpose(request) or "",
         "first_delivery": rules.first_delivery_date(timezone.localtime()),
