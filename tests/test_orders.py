@@ -525,3 +525,29 @@ def test_queries_do_not_grow_with_the_number_of_products(w: dict, client: Any) -
             grant=w["grant"], product=f.ProductFactory(gtin=gtin), pieces_per_month=30
         )
     assert page_and_order(["5700000000011", *more]) == one
+
+
+def test_decisions_with_and_without_htmx(w: dict, client: Any) -> None:
+    place(w, units=3)
+    held = place(w, units=1)
+    other = place(w, units=1)
+    assert (held.status, other.status) == ("awaiting_approval", "awaiting_approval")
+    client.force_login(w["cw"])
+    hx = {"HX-Request": "true"}
+    # htmx: a refused decision answers the card again with the reason, in Danish.
+    card = client.post(f"/godkendelser/{held.pk}/", {"decision": "reject"}, headers=hx)
+    html = card.content.decode()
+    assert card.status_code == 200
+    assert html.startswith(f'<section class="mt-5 order-card" id="approval-{held.pk}"')
+    assert "fortæl borgeren, hvorfor bestillingen afvises" in html
+    done = client.post(
+        f"/godkendelser/{held.pk}/", {"decision": "approve", "message": "OK"}, headers=hx
+    )
+    assert f"Bestilling {held.pk} er godkendt." in done.content.decode()
+    assert "<html" not in done.content.decode()
+    # Without JavaScript the form posts and the page reloads.
+    plain = client.post(f"/godkendelser/{other.pk}/", {"decision": "reject", "message": "Nej"})
+    assert (plain.status_code, plain["Location"]) == (302, "/godkendelser/")
+    assert list(
+        Order.objects.filter(pk__in=[held.pk, other.pk]).order_by("pk").values_list("status")
+    ) == [("approved",), ("rejected",)]

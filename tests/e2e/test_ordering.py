@@ -110,7 +110,10 @@ def test_over_quota_order_is_approved_by_the_caseworker(
     assert_accessible(staff)
     staff.get_by_label("Besked til borgeren").fill("Godkendt: ekstra forbrug efter operation")
     staff.get_by_role("button", name=f"Godkend bestilling {order.pk}").click()
-    assert staff.get_by_text(f"Bestilling {order.pk} er godkendt.").is_visible()
+    # htmx swaps the card in place (no page load); without JavaScript the page reloads.
+    staff.get_by_text(f"Bestilling {order.pk} er godkendt.").wait_for()
+    assert staff.url.endswith("/godkendelser/")
+    assert_accessible(staff)
     order.refresh_from_db()
     assert (order.status, order.decision_message) == (
         "approved",

@@ -270,19 +270,26 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     approve = request.POST.get("decision") == "approve"
     message = form.data.get("message", "") if form.is_valid() else ""
+    partial = request.headers.get("HX-Request") == "true"  # htmx: answer with the card only
     try:
         order_decide(actor=request.user, order_id=order_id, approve=approve, message=message)
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        for msg in exc.fields.values():
-            messages.error(request, f"{_('Order')} {order_id}: {_(msg)}")
+        error = " ".join(_(msg) for msg in exc.fields.values())
+        if partial:
+            order = approvals(user=request.user).filter(pk=order_id).first()
+            if order is None:
+                raise Http404 from None
+            return render(request, "orders/_approval.html", {"order": order, "error": error})
+        messages.error(request, f"{_('Order')} {order_id}: {error}")
     else:
-        messages.success(
-            request,
-            (_("Order %(id)s approved.") if approve else _("Order %(id)s rejected."))
-            % {"id": order_id},
-        )
+        done = (_("Order %(id)s approved.") if approve else _("Order %(id)s rejected.")) % {
+            "id": order_id
+        }
+        if partial:
+            return render(request, "orders/_decided.html", {"order_id": order_id, "message": done})
+        messages.success(request, done)
     return HttpResponseRedirect(reverse("approvals"))
 
 
