@@ -495,8 +495,12 @@ def test_a_failing_mail_server_does_not_fail_the_order(
 def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         order = place(w, units=2)
-    assert [(m.subject, m.to) for m in mail.outbox] == [
-        (f"Kvittering for din bestilling nr. {order.pk}", ["karen@example.dk"])
+    assert [(m.subject, m.to, m.from_email) for m in mail.outbox] == [
+        (
+            f"Kvittering for din bestilling nr. {order.pk}",
+            ["karen@example.dk"],
+            "Fælles Service Center <ikke-svar@forsyn.example>",
+        )
     ]
     assert "  2 × " in mail.outbox[0].body
     assert "(60 stk.)" in mail.outbox[0].body

@@ -136,6 +136,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = env_str("FORSYN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str(
+    "FORSYN_FROM_EMAIL", "Fælles Service Center <ikke-svar@forsyn.example>"
+)
 
 # Application logs never carry CPR numbers or health data: personal-data access goes to the
 # access log (forsyn.audit), not here.
