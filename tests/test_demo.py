@@ -59,13 +59,14 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(logins[0]) == {"username", "password", "role", "organisation_code"}
     # Citizens for the test IdP: Aarhus first, so caseworker-751 can approve their orders.
     citizens = demo_citizen_logins()
-    assert [(c["kind"][:14], c["municipality"]) for c in citizens] == [
+    assert [(c["kind"], c["municipality"]) for c in citizens] == [
         ("citizen", "751"),
         ("citizen", "751"),
         ("citizen", "751"),
         ("citizen", "751"),
         ("representative", "751"),
     ]
+    assert [bool(c["represents"]) for c in citizens] == [False, False, False, False, True]
     assert all(Citizen.objects.filter(cpr=c["cpr"]).exists() for c in citizens[:4])
     # Same seed, same data.
     Order.objects.all().delete()

@@ -372,6 +372,16 @@ def test_ward_order(w: dict) -> None:
     )
     assert Order.objects.get(pk=out["id"]).ordering_organisation == unit
     assert Api(w["cw"]).post("/ward-orders", body).status_code == 422
+    twice = api.post("/ward-orders", {"lines": [*body["lines"], *body["lines"]]})
+    assert twice.status_code == 422
+    assert twice.json()["detail"] == [
+        {
+            "loc": ["body", "lines"],
+            "msg": "the same product twice: give it once with the total",
+            "type": "value_error",
+        }
+    ]
+    assert Order.objects.filter(kind="ward").count() == 1
     assert Api(w["cw"]).get(f"/orders/{out['id']}").status_code == 404
 
 

@@ -845,7 +845,13 @@ def demo_citizen_logins(limit: int = 4) -> list[dict[str, str]]:
             .distinct()[: limit - len(chosen)]
         )
     rows = [
-        {"cpr": c.cpr, "name": c.name, "kind": "citizen", "municipality": c.municipality.code}
+        {
+            "cpr": c.cpr,
+            "name": c.name,
+            "kind": "citizen",
+            "represents": "",
+            "municipality": c.municipality.code,
+        }
         for c in chosen
     ]
     rep = (
@@ -859,7 +865,8 @@ def demo_citizen_logins(limit: int = 4) -> list[dict[str, str]]:
             {
                 "cpr": rep.cpr,
                 "name": rep.name,
-                "kind": f"representative of {rep.citizen.name}",
+                "kind": "representative",
+                "represents": rep.citizen.name,
                 "municipality": rep.citizen.municipality.code,
             }
         )

@@ -91,6 +91,14 @@ def order_out(o: Order) -> dict[str, Any]:
     }
 
 
+def _placed(request: HttpRequest, order: Order, created: bool) -> Status[dict[str, Any]]:
+    """201 with a new order, answered from what was just written; 200 with the first order on
+    a replay of its Idempotency-Key, read back under the policy."""
+    if created:
+        return Status(201, order_out(order))
+    return Status(200, order_out(order_get(user=request.user, order_id=order.pk)))
+
+
 @router.post("/orders", response={200: OrderOut, 201: OrderOut}, summary="Place an order")
 def create_order(
     request: HttpRequest,
@@ -106,11 +114,7 @@ def create_order(
         channel=payload.channel,
         purpose=purpose_of(request, payload.purpose),
     )
-    # A new order is answered from what was just written; a replay is read back under the policy.
-    return Status(
-        201 if created else 200,
-        order_out(order if created else order_get(user=request.user, order_id=order.pk)),
-    )
+    return _placed(request, order, created)
 
 
 @router.get("/orders/{int:order_id}", response=OrderOut, summary="One order")
@@ -167,6 +171,4 @@ def create_ward_order(
         lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
         idempotency_key=idempotency_key,
     )
-    return Status(
-        201 if created else 200, order_out(order_get(user=request.user, order_id=order.pk))
-    )
+    return _placed(request, order, created)

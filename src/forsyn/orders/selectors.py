@@ -193,14 +193,14 @@ def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Not
         .filter(status__in=["active", "suspended", "ended"])
         .order_by("product_area__code", "-valid_from")
     )
-    open_areas = {g.product_area_id for g in grants if g.status == "active"}
-    shown: set[int] = set()
+    # One notice per area, and none for an area the citizen can still order in.
+    done = {g.product_area_id for g in grants if g.status == "active"}
     for g in grants:
-        if g.status == "active" or g.product_area_id in open_areas | shown:
+        if g.product_area_id in done:
             continue
         if g.status == "ended" and g.updated_at.date() < on - dt.timedelta(days=365):
             continue
-        shown.add(g.product_area_id)
+        done.add(g.product_area_id)
         notices.append(
             Notice(
                 code=f"grant_{g.status}",

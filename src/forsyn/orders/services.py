@@ -84,9 +84,9 @@ def check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
         errors["delivery.parcel_locker"] = gettext_noop("choose a parcel locker")
 
 
-def _resolve(
-    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, str]
-) -> list[tuple[LineInput, Product, GrantLine]]:
+def _clean_lines(lines: list[LineInput], errors: dict[str, str]) -> list[str]:
+    """Each line's GTIN ("" where invalid) and the products they name, one query; errors per
+    line (`lines[i].gtin`, `lines[i].order_units`) and for a product given twice."""
     gtins: list[str] = []
     for i, line in enumerate(lines):
         try:
@@ -96,14 +96,61 @@ def _resolve(
             gtins.append("")
         if not 1 <= line.order_units <= MAX_ORDER_UNITS:
             errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
-    if len(set(gtins)) != len(gtins):
+    if not lines:
+        errors["lines"] = "order at least one product"
+    elif len(set(gtins)) != len(gtins):
         errors["lines"] = "the same product twice: give it once with the total"
-    products = {
+    return gtins
+
+
+def _products_by_gtin(gtins: list[str]) -> dict[str, Product]:
+    return {
         p.gtin: p
         for p in Product.objects.filter(gtin__in=[g for g in gtins if g]).select_related(
             "category", "successor"
         )
     }
+
+
+def _create_order(*, actor: Any, key: str, **fields: Any) -> tuple[Order, bool]:
+    """Insert an order; if a concurrent retry with the same idempotency key won the race,
+    return that order instead (created = False)."""
+    try:
+        with transaction.atomic():
+            return Order.objects.create(placed_by=actor, idempotency_key=key, **fields), True
+    except IntegrityError:
+        if not key:
+            raise
+        return Order.objects.get(placed_by=actor, idempotency_key=key), False
+
+
+def _record_placement(
+    order: Order, *, actor: Any, decided_by: Any, note: str, at: dt.datetime
+) -> None:
+    """A new order is submitted and decided in one transaction: it is stored in its decided
+    state, and both transitions are recorded as events."""
+    OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order, at=at, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+            ),
+            OrderEvent(
+                order=order,
+                at=at,
+                actor=decided_by,
+                from_status=OrderStatus.SUBMITTED,
+                to_status=order.status,
+                message=note,
+            ),
+        ]
+    )
+
+
+def _resolve(
+    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, str]
+) -> list[tuple[LineInput, Product, GrantLine]]:
+    gtins = _clean_lines(lines, errors)
+    products = _products_by_gtin(gtins)
     # The citizen's orderable grant lines, locked (pk order) so that two simultaneous orders
     # see each other's pieces, and whether the payer takes part in the area today.
     grant_lines = list(
@@ -229,14 +276,12 @@ def order_place(
     now = now or timezone.now()
     on = timezone.localdate(now)
     errors: dict[str, str] = {}
-    if not lines:
-        errors["lines"] = "order at least one product"
     for _code, message in rules.check_citizen(
         deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
     ):
         errors["citizen"] = message
     check_delivery(delivery, errors)
-    resolved = _resolve(citizen, lines, on, errors) if lines else []
+    resolved = _resolve(citizen, lines, on, errors)
     payers = {gl.grant.granting_organisation_id for _, _, gl in resolved}
     if len(payers) > 1:
         errors["lines"] = (
@@ -286,35 +331,27 @@ def order_place(
     if channel_used == Channel.WEB and actor.cpr != citizen.cpr:
         channel_used, acting = Channel.REPRESENTATIVE, "Repræsentant med fuldmagt"
     address = _delivery_address(citizen, delivery)
-    # The order is submitted and decided in the same transaction: it is stored in its decided
-    # state and both transitions are recorded as events.
     if decision.needs_approval:
-        decided, decided_by, note = (
-            OrderStatus.AWAITING_APPROVAL,
-            actor,
-            "; ".join(h.message for h in decision.holds),
-        )
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                citizen=citizen,
-                ordering_organisation_id=grant.granting_organisation_id,
-                status=decided,
-                channel=channel_used,
-                placed_at=now,
-                placed_by=actor,
-                acting_for=acting,
-                idempotency_key=key,
-                delivery_type=delivery.type,
-                delivery_on=rules.first_delivery_date(timezone.localtime(now)),
-                hold_reasons=[asdict(h) for h in decision.holds],
-                **address,
-            )
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: return its order.
-        return Order.objects.get(placed_by=actor, idempotency_key=key), False
+    order, created = _create_order(
+        actor=actor,
+        key=key,
+        citizen=citizen,
+        ordering_organisation_id=grant.granting_organisation_id,
+        status=decided,
+        channel=channel_used,
+        placed_at=now,
+        acting_for=acting,
+        delivery_type=delivery.type,
+        delivery_on=rules.first_delivery_date(timezone.localtime(now)),
+        hold_reasons=[asdict(h) for h in decision.holds],
+        **address,
+    )
+    if not created:
+        return order, False
     order.placed_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -326,21 +363,7 @@ def order_place(
         )
         for line, product, gl in resolved
     )
-    OrderEvent.objects.bulk_create(
-        [
-            OrderEvent(
-                order=order, at=now, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
-            ),
-            OrderEvent(
-                order=order,
-                at=now,
-                actor=decided_by,
-                from_status=OrderStatus.SUBMITTED,
-                to_status=decided,
-                message=note,
-            ),
-        ]
-    )
+    _record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
     access_log(
         actor=actor,
         citizen_ids=[citizen.pk],
@@ -462,48 +485,39 @@ def ward_order_place(
         if first is not None:
             return first, False
     errors: dict[str, str] = {}
-    products: list[Product] = []
-    for i, line in enumerate(lines):
-        try:
-            gtin = clean_gtin(line.gtin)
-        except ValueError as exc:
-            errors[f"lines[{i}].gtin"] = str(exc)
-            continue
-        product = Product.objects.filter(gtin=gtin, status="active").first()
-        if product is None:
+    gtins = _clean_lines(lines, errors)
+    by_gtin = _products_by_gtin(gtins)
+    for i, gtin in enumerate(gtins):
+        product = by_gtin.get(gtin)
+        if gtin and (product is None or product.status != "active"):
             errors[f"lines[{i}].gtin"] = f"no active product with GTIN {gtin}"
-        else:
-            products.append(product)
-        if not 1 <= line.order_units <= MAX_ORDER_UNITS:
-            errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
-    if not lines:
-        errors["lines"] = "order at least one product"
     if errors:
         raise DomainError("invalid order", code="order_invalid", fields=errors)
     now = timezone.now()
     unit = actor.organisation
-    order = Order.objects.create(
+    order, created = _create_order(
+        actor=actor,
+        key=key,
         kind="ward",
         citizen=None,
         ordering_organisation=unit,
-        status=OrderStatus.SUBMITTED,
+        status=OrderStatus.APPROVED,
         channel=Channel.HOSPITAL,
         placed_at=now,
-        placed_by=actor,
-        idempotency_key=key,
         acting_for=f"{actor.get_full_name() or actor.username} ({unit.name})",
         delivery_name=unit.name,
         delivery_on=rules.first_delivery_date(timezone.localtime(now)),
     )
-    OrderLine.objects.bulk_create(
+    if not created:
+        return order, False
+    order.placed_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
-            product=p,
+            product=by_gtin[gtin],
             order_units=ln.order_units,
-            pieces=ln.order_units * p.pieces_per_unit,
+            pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
         )
-        for ln, p in zip(lines, products, strict=True)
+        for ln, gtin in zip(lines, gtins, strict=True)
     )
-    OrderEvent.objects.create(order=order, at=now, actor=actor, to_status=OrderStatus.SUBMITTED)
-    _transition(order, OrderStatus.APPROVED, actor=None, message="Afdelingsbestilling")
+    _record_placement(order, actor=actor, decided_by=None, note="Afdelingsbestilling", at=now)
     return order, True

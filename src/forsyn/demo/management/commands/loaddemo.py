@@ -39,7 +39,8 @@ def print_logins(write: Any) -> None:
             "Citizen portal: /borger/ logs in through the local test IdP; enter one of these CPRs:"
         )
         for c in citizens:
+            of = f" of {c['represents']}" if c["represents"] else ""
             write(
-                f"  {c['cpr'][:6]}-{c['cpr'][6:]}  {c['name']:<22} {c['kind']} "
+                f"  {c['cpr'][:6]}-{c['cpr'][6:]}  {c['name']:<22} {c['kind']}{of} "
                 f"({c['municipality']})"
             )
