@@ -565,3 +565,22 @@ def test_decisions_with_and_without_htmx(w: dict, client: Any) -> None:
     assert list(
         Order.objects.filter(pk__in=[held.pk, other.pk]).order_by("pk").values_list("status")
     ) == [("approved",), ("rejected",)]
+
+
+def test_ward_page_refuses_the_same_product_twice_in_danish(client: Any, w: dict) -> None:
+    client.force_login(f.make_user("hospital_orderer", f.hospital_unit()))
+    page = client.post(
+        "/afdelingslager/",
+        {
+            "idempotency_key": "k1",
+            "r0-product": "5700000000011",
+            "r0-order_units": "2",
+            "r1-product": "5700000000011",
+            "r1-order_units": "1",
+        },
+    )
+    assert page.status_code == 422
+    assert page.context["errors"] == [
+        "det samme produkt to gange: angiv det én gang med det samlede antal"
+    ]
+    assert Order.objects.count() == 0

@@ -97,9 +97,9 @@ def _clean_lines(lines: list[LineInput], errors: dict[str, str]) -> list[str]:
         if not 1 <= line.order_units <= MAX_ORDER_UNITS:
             errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
     if not lines:
-        errors["lines"] = "order at least one product"
+        errors["lines"] = gettext_noop("order at least one product")
     elif len(set(gtins)) != len(gtins):
-        errors["lines"] = "the same product twice: give it once with the total"
+        errors["lines"] = gettext_noop("the same product twice: give it once with the total")
     return gtins
 
 
