@@ -10,7 +10,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from forsyn.core.env import env_bool, env_list, env_str
+from forsyn.core.env import DEV_SECRET_KEY, env_bool, env_list, env_str
 
 # Lets admin and other generic classes be subscripted at runtime, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -20,8 +20,7 @@ PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(env_str("FORSYN_VAR_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = env_bool("FORSYN_DEBUG", default=False)
-_DEV_KEY = "insecure-dev-key-only-for-the-embedded-demo-never-in-production-0123456789"  # noqa: S105
-SECRET_KEY = env_str("FORSYN_SECRET_KEY", _DEV_KEY)
+SECRET_KEY = env_str("FORSYN_SECRET_KEY", DEV_SECRET_KEY)  # production refuses it: forsyn.E001
 ALLOWED_HOSTS = env_list("FORSYN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -159,3 +158,18 @@ FORSYN_SAML_SP_CERT = env_str("FORSYN_SAML_SP_CERT", "")
 FORSYN_TEST_IDP = env_bool("FORSYN_TEST_IDP", default=False)
 
 FORSYN_DEMO_PASSWORD = env_str("FORSYN_DEMO_PASSWORD", "forsyn-demo-2026")
+
+# -- Production marker, access log key and checkpoints (issue #8 §1, docs/adr/0010) --
+# Production is any run with DEBUG off on a real database (not the embedded SQLite demo). It
+# must set FORSYN_SECRET_KEY and FORSYN_AUDIT_KEY: `check --deploy` errors forsyn.E001/E002, and
+# wsgi.py refuses to start. The demo generates its access log key in FORSYN_AUDIT_KEY_FILE.
+FORSYN_PRODUCTION = not DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+FORSYN_AUDIT_KEY = env_str("FORSYN_AUDIT_KEY", "")
+FORSYN_AUDIT_RETIRED_KEYS = env_list("FORSYN_AUDIT_RETIRED_KEYS", [])
+FORSYN_AUDIT_KEY_FILE = VAR_DIR / "audit.key"
+FORSYN_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("FORSYN_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint": {"task": "forsyn.audit.tasks.audit_checkpoint_task", "schedule": 600.0},
+}

@@ -1,10 +1,23 @@
-"""The hash chain of the access log: pure functions, no database."""
+"""The keyed chain of the access log: pure functions, no database, no settings.
+
+Each entry carries `entry_mac` = HMAC-SHA256(key, previous entry's MAC, key id, its own fields).
+The key lives outside the database (FORSYN_AUDIT_KEY), so someone who can write to the database
+but does not hold the key can neither forge an entry nor recompute the chain after changing one.
+Checkpoints (count, head MAC) kept outside the database catch what a MAC cannot: entries cut off
+at the end together with the head (docs/adr/0010).
+
+Entries written before the chain was keyed carry no key id and a plain SHA-256 (`legacy_hash`);
+they may only form the beginning of the log. The first keyed entry's MAC covers the last legacy
+hash, which pins the whole legacy prefix.
+"""
 
 import hashlib
-from collections.abc import Iterable
+import hmac
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-GENESIS_HASH = "0" * 64
+GENESIS_MAC = "0" * 64
+LEGACY_KEY_ID = ""
 
 
 @dataclass(frozen=True)
@@ -21,9 +34,18 @@ class ChainFields:
     purpose: str
 
 
-def entry_hash(prev_hash: str, fields: ChainFields) -> str:
-    parts = [
-        prev_hash,
+@dataclass(frozen=True)
+class ChainRow:
+    """One stored entry as the verifier sees it."""
+
+    fields: ChainFields
+    key_id: str
+    prev_mac: str
+    entry_mac: str
+
+
+def _parts(fields: ChainFields) -> list[str]:
+    return [
         str(fields.seq),
         fields.at_iso,
         "" if fields.actor_id is None else str(fields.actor_id),
@@ -35,8 +57,35 @@ def entry_hash(prev_hash: str, fields: ChainFields) -> str:
         fields.resource,
         fields.purpose,
     ]
+
+
+def key_id_for(key: bytes) -> str:
+    """A short public name for a key: stored with each entry so keys can be rotated."""
+    return hmac.new(key, b"forsyn access log key id", hashlib.sha256).hexdigest()[:8]
+
+
+def entry_mac(key: bytes, key_id: str, prev_mac: str, fields: ChainFields) -> str:
     # Unit separators keep "ab"+"c" apart from "a"+"bc".
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    message = "\x1f".join([prev_mac, key_id, *_parts(fields)]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def legacy_hash(prev_hash: str, fields: ChainFields) -> str:
+    """The unkeyed SHA-256 of entries written before the chain was keyed (migration 0004)."""
+    return hashlib.sha256("\x1f".join([prev_hash, *_parts(fields)]).encode()).hexdigest()
+
+
+def checkpoint_mac(key: bytes, *, count: int, head_mac: str, at_iso: str, key_id: str) -> str:
+    message = "\x1f".join(["checkpoint", str(count), head_mac, at_iso, key_id]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    count: int
+    head_mac: str
+    at_iso: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -46,20 +95,84 @@ class ChainBreak:
 
 
 def verify(
-    rows: Iterable[tuple[ChainFields, str, str]], *, head_seq: int, head_hash: str
-) -> ChainBreak | None:
-    """Check (fields, prev_hash, entry_hash) rows in seq order; return the first break."""
-    expected_prev = GENESIS_HASH
+    rows: Iterable[ChainRow],
+    *,
+    keys: Mapping[str, bytes],
+    head_seq: int,
+    head_mac: str,
+    checkpoints: Iterable[Checkpoint] = (),
+) -> tuple[int, list[ChainBreak]]:
+    """Check the rows in seq order against the keys, the head and the checkpoints.
+
+    Returns (number of entries read, every break found, in entry order). Checking goes on past
+    a break, so one rewritten entry is reported once and does not hide a later one.
+    """
+    by_count: dict[int, Checkpoint] = {}
+    for cp in checkpoints:
+        by_count.setdefault(cp.count, cp)
+    last_checkpointed = max(by_count, default=0)
+    breaks: list[ChainBreak] = []
+    expected_prev = GENESIS_MAC
     expected_seq = 1
-    for fields, prev_hash, stored_hash in rows:
-        if fields.seq != expected_seq:
-            return ChainBreak(fields.seq, f"expected entry #{expected_seq}: an entry is missing")
-        if prev_hash != expected_prev:
-            return ChainBreak(fields.seq, "the link to the previous entry does not match")
-        if entry_hash(prev_hash, fields) != stored_hash:
-            return ChainBreak(fields.seq, "the entry's contents do not match its hash")
-        expected_prev = stored_hash
-        expected_seq += 1
-    if expected_seq - 1 != head_seq or expected_prev != head_hash:
-        return ChainBreak(expected_seq, "entries at the end of the log are missing")
-    return None
+    keyed_seen = False
+    count = 0
+    for row in rows:
+        f = row.fields
+        count += 1
+        if f.seq != expected_seq:
+            gap = "" if f.seq == expected_seq + 1 else f" (#{expected_seq}–#{f.seq - 1})"
+            breaks.append(ChainBreak(expected_seq, f"missing{gap}: a gap before #{f.seq}"))
+        elif row.prev_mac != expected_prev:
+            breaks.append(
+                ChainBreak(
+                    f.seq, f"does not link to entry #{f.seq - 1}: an entry was replaced or removed"
+                )
+            )
+        if row.key_id == LEGACY_KEY_ID and not keyed_seen:
+            authentic = legacy_hash(row.prev_mac, f) == row.entry_mac
+        else:
+            keyed_seen = True
+            key = keys.get(row.key_id)
+            if key is None:
+                breaks.append(ChainBreak(f.seq, f"written with an unknown key (id {row.key_id!r})"))
+                authentic = True  # reported already
+            else:
+                authentic = entry_mac(key, row.key_id, row.prev_mac, f) == row.entry_mac
+        if not authentic:
+            reason = (
+                "rewritten: its MAC does not match its contents"
+                if f.seq <= last_checkpointed
+                else "forged or rewritten: its MAC does not match its contents"
+            )
+            breaks.append(ChainBreak(f.seq, reason))
+        cp = by_count.get(f.seq)
+        if cp is not None and cp.head_mac != row.entry_mac:
+            breaks.append(
+                ChainBreak(
+                    f.seq,
+                    f"differs from the checkpoint of {cp.at_iso}: the log was rewritten or "
+                    "rewound behind the checkpoint",
+                )
+            )
+        expected_prev = row.entry_mac
+        expected_seq = f.seq + 1
+    last_seq = expected_seq - 1
+    if last_checkpointed > last_seq:
+        cp = by_count[last_checkpointed]
+        breaks.append(
+            ChainBreak(
+                last_seq + 1,
+                f"missing: the checkpoint of {cp.at_iso} counted {cp.count} entries, the log "
+                f"ends at #{last_seq} (truncated or rewound)",
+            )
+        )
+    if head_seq > last_seq:
+        breaks.append(ChainBreak(last_seq + 1, "entries at the end of the log are missing"))
+    elif head_seq < last_seq:
+        breaks.append(
+            ChainBreak(head_seq + 1, f"lies beyond the head of the log (#{head_seq}): appended")
+        )
+    elif head_mac != expected_prev:
+        breaks.append(ChainBreak(last_seq, "does not match the head of the log"))
+    breaks.sort(key=lambda b: b.seq)
+    return count, breaks

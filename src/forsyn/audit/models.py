@@ -1,10 +1,12 @@
 """The access log: who read or changed which citizen's personal data, when, how and why.
 
-Append-only. The application never updates or deletes an entry; on PostgreSQL a trigger refuses
-UPDATE and DELETE (migration 0002). Each entry carries `entry_hash` = SHA-256 over its own fields
-and the previous entry's hash, so a changed, removed or inserted entry breaks the chain
-(`forsyn audit verify`). `AccessLogHead` holds the chain's tip; writers lock it, which orders
-the entries.
+Append-only. The application never updates or deletes an entry; on PostgreSQL triggers refuse
+UPDATE, DELETE and TRUNCATE (migrations 0003, 0004) and the application's database role may only
+INSERT and SELECT (`forsyn dbroles grant-app-role`). Each entry carries `entry_mac` =
+HMAC-SHA256 with a key kept outside the database over its own fields and the previous entry's
+MAC, so a changed, forged or removed entry breaks the chain, and checkpoints outside the
+database catch a cut-off end (`forsyn audit verify`, docs/adr/0010). `AccessLogHead` holds the
+chain's tip; writers lock it, which orders the entries.
 """
 
 from django.conf import settings
@@ -32,8 +34,10 @@ class AccessLogEntry(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=AccessChannel.choices)
     resource = models.CharField(_("what"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=200)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    # Which key signed the entry (chain.key_id_for); "" for the unkeyed entries of before 0004.
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    prev_mac = models.CharField(max_length=64)
+    entry_mac = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
@@ -44,10 +48,10 @@ class AccessLogEntry(models.Model):
 
 
 class AccessLogHead(models.Model):
-    """One row (pk=1): the last sequence number and hash of the chain."""
+    """One row (pk=1): the last sequence number and MAC of the chain."""
 
     last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
+    last_mac = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"head #{self.last_seq}"

@@ -1,13 +1,24 @@
 """Writing the access log. Every read or change of a citizen's personal data calls `access_log`."""
 
+import json
+import logging
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from forsyn.audit.chain import GENESIS_HASH, ChainFields, entry_hash
+from forsyn.audit.chain import GENESIS_MAC, ChainFields, checkpoint_mac, entry_mac
+from forsyn.audit.keys import audit_key
 from forsyn.audit.models import AccessLogEntry, AccessLogHead
+
+# Checkpoint lines (counts and MACs, no personal data) also go to this logger, so a syslog
+# handler can ship them off the machine as they are written.
+checkpoint_logger = logging.getLogger("forsyn.audit.checkpoint")
 
 
 # No savepoint when nested: a failed log write must take the caller's transaction with it.
@@ -24,13 +35,15 @@ def access_log(
     """Append one entry per citizen, chained under a lock on the chain's head."""
     if not citizen_ids:
         return []
+    # Resolved before the lock; cached, so it costs no query and no file read per call.
+    key = audit_key()
     head, _ = AccessLogHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        pk=1, defaults={"last_seq": 0, "last_mac": GENESIS_MAC}
     )
     now = timezone.now()
     organisation = actor.organisation.name if getattr(actor, "organisation", None) else ""
     entries: list[AccessLogEntry] = []
-    seq, prev = head.last_seq, head.last_hash
+    seq, prev = head.last_seq, head.last_mac
     for citizen_id in citizen_ids:
         seq += 1
         fields = ChainFields(
@@ -45,7 +58,7 @@ def access_log(
             resource=resource[:200],
             purpose=purpose[:200],
         )
-        digest = entry_hash(prev, fields)
+        mac = entry_mac(key.secret, key.key_id, prev, fields)
         entries.append(
             AccessLogEntry(
                 seq=seq,
@@ -58,11 +71,52 @@ def access_log(
                 channel=channel,
                 resource=fields.resource,
                 purpose=fields.purpose,
-                prev_hash=prev,
-                entry_hash=digest,
+                key_id=key.key_id,
+                prev_mac=prev,
+                entry_mac=mac,
             )
         )
-        prev = digest
+        prev = mac
     AccessLogEntry.objects.bulk_create(entries)
-    AccessLogHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    AccessLogHead.objects.filter(pk=1).update(last_seq=seq, last_mac=prev)
     return entries
+
+
+@dataclass(frozen=True)
+class CheckpointLine:
+    count: int
+    head_mac: str
+    at_iso: str
+    path: Path
+
+
+def audit_checkpoint(*, path: Path | None = None) -> CheckpointLine:
+    """Append (count, head MAC, time) with its own MAC to the checkpoint file, outside the database.
+
+    The file is opened for appending only and synced before returning. In production it lies on
+    write-once storage or is shipped elsewhere (docs/SECURITY.md "The access log").
+    """
+    key = audit_key()
+    target = Path(path or settings.FORSYN_AUDIT_CHECKPOINT_FILE)
+    head = AccessLogHead.objects.filter(pk=1).first()
+    count, head_mac = (head.last_seq, head.last_mac) if head else (0, GENESIS_MAC)
+    at_iso = timezone.now().isoformat()
+    record = {
+        "count": count,
+        "head_mac": head_mac,
+        "at": at_iso,
+        "key_id": key.key_id,
+        "mac": checkpoint_mac(
+            key.secret, count=count, head_mac=head_mac, at_iso=at_iso, key_id=key.key_id
+        ),
+    }
+    line = json.dumps(record, separators=(",", ":")) + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    checkpoint_logger.info("access log checkpoint %s", line.strip())
+    return CheckpointLine(count=count, head_mac=head_mac, at_iso=at_iso, path=target)

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "forsyn.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Registers the production start-up checks (forsyn.E001-E003).
+        from forsyn.core import checks  # noqa: F401

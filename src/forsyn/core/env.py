@@ -2,6 +2,9 @@
 
 import os
 
+# The SECRET_KEY of the embedded demo. Production refuses it (system check forsyn.E001).
+DEV_SECRET_KEY = "insecure-dev-key-only-for-the-embedded-demo-never-in-production-0123456789"  # noqa: S105
+
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)

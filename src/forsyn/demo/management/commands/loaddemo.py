@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from forsyn.audit.services import audit_checkpoint
 from forsyn.citizens.models import Citizen
 from forsyn.demo.generate import SCALES, DemoBuilder, demo_citizen_logins, demo_logins
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
                 returncode=2,
             )
         DemoBuilder(scale=options["scale"], seed=options["seed"], out=self.stdout.write).build()
+        # The first checkpoint outside the database (docs/SECURITY.md "The access log").
+        audit_checkpoint()
         print_logins(self.stdout.write)
 
 
