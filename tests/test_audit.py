@@ -7,20 +7,27 @@ PostgreSQL they switch the append-only triggers off first, as the owner could.
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.db import DatabaseError, connection, transaction
 
+from forsyn.audit import keys
 from forsyn.audit.chain import ChainBreak, ChainFields, entry_mac, key_id_for, legacy_hash
+from forsyn.audit.keys import audit_key
 from forsyn.audit.models import AccessLogEntry, AccessLogHead
 from forsyn.audit.selectors import access_log_verify
 from forsyn.audit.services import access_log, audit_checkpoint
+from forsyn.core.checks import refuse_to_start_if_misconfigured
+from forsyn.core.env import DEV_SECRET_KEY
 from tests import factories as f
 from tests.conftest import TEST_AUDIT_KEY
 
@@ -370,3 +377,182 @@ def test_postgres_trigger_refuses_update_and_delete(on_postgres: None) -> None:
     with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
         AccessLogHead.objects.all().delete()
     assert AccessLogEntry.objects.get(seq=1).purpose == "Sagsbehandling"
+
+
+def _connect_as(role: str) -> "psycopg.Connection[tuple[object, ...]]":
+    """A connection of its own, without the test suite's session settings."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=int(db["PORT"] or 5432),
+        dbname=db["NAME"],
+        user=role,
+        autocommit=True,
+    )
+
+
+INSERT = (
+    "INSERT INTO audit_accesslogentry (seq, at, actor_username, actor_organisation, citizen_id, "
+    "action, channel, resource, purpose, key_id, prev_mac, entry_mac) VALUES "
+    "(%s, now(), 'app', '', 1, 'view', 'api', 'GET', 'test', '', '', '')"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_the_app_role_may_only_insert_and_select_the_log(on_postgres: None) -> None:
+    role = f"forsyn_app_test_{secrets.token_hex(4)}"
+    owner = connection.settings_dict["USER"]
+    with connection.cursor() as c:
+        c.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        call_command("dbroles", "grant-app-role", "--role", role)
+        call_command("dbroles", "grant-app-role", "--role", role)  # idempotent
+        with _connect_as(role) as app:
+            app.execute(INSERT, [1])
+            assert app.execute("SELECT seq FROM audit_accesslogentry").fetchall() == [(1,)]
+            # What access_log() does with the head: insert it once, lock it, advance it.
+            app.execute(
+                "INSERT INTO audit_accessloghead (id, last_seq, last_mac) VALUES (1, 1, '')"
+            )
+            with app.transaction():
+                app.execute("SELECT last_seq FROM audit_accessloghead WHERE id = 1 FOR UPDATE")
+                app.execute("UPDATE audit_accessloghead SET last_seq = 2 WHERE id = 1")
+            # Other tables: full rights.
+            changed = app.execute(
+                "UPDATE organisations_organisation SET name = name WHERE code = '751'"
+            )
+            assert changed.rowcount == 1
+            assert app.execute("DELETE FROM django_session").rowcount == 0
+            refused = [
+                ("UPDATE audit_accesslogentry SET purpose = 'x'", "permission denied"),
+                ("DELETE FROM audit_accesslogentry", "permission denied"),
+                ("TRUNCATE audit_accesslogentry", "permission denied"),
+                ("ALTER TABLE audit_accesslogentry DISABLE TRIGGER ALL", "must be owner"),
+                (
+                    "DROP TRIGGER audit_accesslogentry_append_only ON audit_accesslogentry",
+                    "must be owner",
+                ),
+                ("DELETE FROM audit_accessloghead", "permission denied"),
+                ("TRUNCATE audit_accessloghead", "permission denied"),
+                ("ALTER TABLE audit_accessloghead DISABLE TRIGGER ALL", "must be owner"),
+            ]
+            for statement, error in refused:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege, match=error):
+                    app.execute(statement)
+            assert app.execute("SELECT seq, purpose FROM audit_accesslogentry").fetchall() == [
+                (1, "test")
+            ]
+        # The owner may neither: its TRUNCATE meets the trigger.
+        with _connect_as(owner) as own:
+            for table in ("audit_accesslogentry", "audit_accessloghead"):
+                with pytest.raises(
+                    psycopg.errors.InsufficientPrivilege, match="append-only: TRUNCATE refused"
+                ):
+                    own.execute(f"TRUNCATE {table}")
+            assert own.execute("SELECT count(*) FROM audit_accesslogentry").fetchone() == (1,)
+    finally:
+        with connection.cursor() as c:
+            c.execute(f"DROP OWNED BY {role}")
+            c.execute(f"DROP ROLE {role}")
+
+
+def test_postgres_grant_app_role_refuses_the_owner_and_unknown_roles(on_postgres: None) -> None:
+    owner = connection.settings_dict["USER"]
+    with pytest.raises(CommandError, match="is a superuser or owns the tables") as e:
+        call_command("dbroles", "grant-app-role", "--role", owner)
+    assert e.value.returncode == 2
+    with pytest.raises(CommandError, match="role 'no_such_role_x' does not exist"):
+        call_command("dbroles", "grant-app-role", "--role", "no_such_role_x")
+    with pytest.raises(CommandError, match="is not a plain role name"):
+        call_command("dbroles", "grant-app-role", "--role", "x; DROP TABLE y")
+
+
+def test_grant_app_role_needs_postgres() -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite only")
+    with pytest.raises(CommandError, match="database roles exist only on PostgreSQL"):
+        call_command("dbroles", "grant-app-role", "--role", "forsyn_app")
+
+
+# -- the key ----------------------------------------------------------------------------------
+
+
+def test_the_demo_generates_its_key_once(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    key_file = tmp_path / "var" / "audit.key"
+    settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
+    settings.FORSYN_PRODUCTION = False  # type: ignore[attr-defined]
+    settings.FORSYN_AUDIT_KEY_FILE = key_file  # type: ignore[attr-defined]
+    first = audit_key()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(first.secret) == 43
+    assert key_file.read_bytes().strip() == first.secret
+    assert first.key_id == key_id_for(first.secret)
+    keys._resolve.cache_clear()
+    assert audit_key() == first  # read back, not generated again
+    assert [p.name for p in key_file.parent.iterdir()] == ["audit.key"]
+
+
+def test_production_has_no_key_without_forsyn_audit_key(settings: pytest.FixtureRequest) -> None:
+    settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
+    settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured, match="FORSYN_AUDIT_KEY is not set"):
+        audit_key()
+
+
+def test_loaddemo_ends_with_a_checkpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("loaddemo", "--scale", "small", "--seed", "3")
+    lines = Path(settings.FORSYN_AUDIT_CHECKPOINT_FILE).read_text().splitlines()
+    assert [json.loads(line)["count"] for line in lines] == [AccessLogEntry.objects.count()]
+    capsys.readouterr()
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.strip() == (
+        f"access log intact: {AccessLogEntry.objects.count()} entries, 1 checkpoints"
+    )
+
+
+# -- production start-up checks -----------------------------------------------------------------
+
+
+def _deploy_errors() -> str:
+    with pytest.raises(SystemCheckError) as failed:
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    return str(failed.value)
+
+
+def test_production_refuses_the_demo_secret_key_and_a_missing_audit_key(
+    settings: pytest.FixtureRequest,
+) -> None:
+    settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
+    settings.SECRET_KEY = DEV_SECRET_KEY  # type: ignore[attr-defined]
+    settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
+    errors = _deploy_errors()
+    assert "?: (forsyn.E001) SECRET_KEY is the repository's demo key." in errors
+    assert (
+        "?: (forsyn.E002) FORSYN_AUDIT_KEY is not set: the access log cannot be signed." in errors
+    )
+    with pytest.raises(ImproperlyConfigured) as refused:
+        refuse_to_start_if_misconfigured()
+    assert str(refused.value) == (
+        "forsyn.E001: SECRET_KEY is the repository's demo key.; forsyn.E002: FORSYN_AUDIT_KEY is "
+        "not set: the access log cannot be signed. (docs/DEPLOYMENT.md)"
+    )
+    settings.FORSYN_AUDIT_KEY = "too-short"  # type: ignore[attr-defined]
+    assert "(forsyn.E003) FORSYN_AUDIT_KEY is shorter than 32 characters." in _deploy_errors()
+
+
+def test_production_with_both_keys_starts(
+    settings: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
+    settings.SECRET_KEY = "a-production-secret-key-" + "x" * 40  # type: ignore[attr-defined]
+    call_command("check", "--deploy", "--fail-level", "ERROR")
+    assert "forsyn.E" not in capsys.readouterr().err
+    refuse_to_start_if_misconfigured()
+
+
+def test_the_demo_may_use_its_secret_key(settings: pytest.FixtureRequest) -> None:
+    settings.FORSYN_PRODUCTION = False  # type: ignore[attr-defined]
+    settings.SECRET_KEY = DEV_SECRET_KEY  # type: ignore[attr-defined]
+    settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
+    call_command("check", "--deploy", "--fail-level", "ERROR")
+    refuse_to_start_if_misconfigured()

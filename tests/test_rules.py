@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forsyn.audit.chain import GENESIS_HASH, ChainFields, entry_hash, verify
+from forsyn.audit.chain import (
+    GENESIS_MAC,
+    ChainBreak,
+    ChainFields,
+    ChainRow,
+    Checkpoint,
+    entry_mac,
+    legacy_hash,
+    verify,
+)
 from forsyn.contracts.rules import ExistingEntry, ImportRow, PriceSpan, plan_price_import, price_on
 from forsyn.core.dates import DateRange, add_months
 from forsyn.core.identifiers import clean_cpr, clean_cvr, clean_gln, clean_gtin, mask_cpr
@@ -250,43 +259,98 @@ def test_plan_reports_conflicts_and_period() -> None:
 # -- access log chain ---------------------------------------------------------------------------
 
 
-def chain(n: int) -> list[tuple[ChainFields, str, str]]:
-    rows, prev = [], GENESIS_HASH
+KEY = b"a-test-key-of-at-least-32-characters-long"
+KEYS = {"k1": KEY}
+
+
+def _fields(seq: int, purpose: str = "Sagsbehandling") -> ChainFields:
+    return ChainFields(
+        seq,
+        "2026-01-01T10:00:00+01:00",
+        7,
+        "cw",
+        "Aarhus Kommune",
+        100 + seq,
+        "view",
+        "api",
+        "GET /citizens/{id}",
+        purpose,
+    )
+
+
+def chain(n: int, *, legacy: int = 0) -> list[ChainRow]:
+    """n entries; the first `legacy` of them unkeyed SHA-256 as before migration 0004."""
+    rows, prev = [], GENESIS_MAC
     for seq in range(1, n + 1):
-        fields = ChainFields(
-            seq,
-            "2026-01-01T10:00:00+01:00",
-            7,
-            "cw",
-            "Aarhus Kommune",
-            100 + seq,
-            "view",
-            "api",
-            "GET /citizens/{id}",
-            "Sagsbehandling",
-        )
-        digest = entry_hash(prev, fields)
-        rows.append((fields, prev, digest))
-        prev = digest
+        fields = _fields(seq)
+        if seq <= legacy:
+            row = ChainRow(fields, "", prev, legacy_hash(prev, fields))
+        else:
+            row = ChainRow(fields, "k1", prev, entry_mac(KEY, "k1", prev, fields))
+        rows.append(row)
+        prev = row.entry_mac
     return rows
+
+
+def _check(rows: list[ChainRow], head: ChainRow, checkpoints: tuple[Checkpoint, ...] = ()) -> list:
+    return verify(
+        rows, keys=KEYS, head_seq=head.fields.seq, head_mac=head.entry_mac, checkpoints=checkpoints
+    )[1]
 
 
 def test_chain_intact() -> None:
     rows = chain(3)
-    assert verify(rows, head_seq=3, head_hash=rows[-1][2]) is None
+    assert verify(rows, keys=KEYS, head_seq=3, head_mac=rows[-1].entry_mac) == (3, [])
 
 
 def test_chain_detects_changed_removed_and_truncated() -> None:
     rows = chain(4)
-    head = rows[-1][2]
+    head = rows[-1]
     changed = list(rows)
-    fields, prev, digest = changed[1]
-    changed[1] = (ChainFields(**{**fields.__dict__, "purpose": "nosy"}), prev, digest)
-    assert verify(changed, head_seq=4, head_hash=head).seq == 2  # type: ignore[union-attr]
+    r = changed[1]
+    changed[1] = ChainRow(_fields(2, "nosy"), r.key_id, r.prev_mac, r.entry_mac)
+    assert _check(changed, head) == [
+        ChainBreak(2, "forged or rewritten: its MAC does not match its contents")
+    ]
     removed = rows[:1] + rows[2:]
-    broken = verify(removed, head_seq=4, head_hash=head)
-    assert broken is not None
-    assert broken.seq == 3
-    truncated = verify(rows[:3], head_seq=4, head_hash=head)
-    assert truncated is not None
-    assert truncated.reason == "entries at the end of the log are missing"
+    assert _check(removed, head) == [ChainBreak(2, "missing: a gap before #3")]
+    assert _check(rows[:3], head) == [ChainBreak(4, "entries at the end of the log are missing")]
+
+
+def test_chain_with_a_legacy_prefix() -> None:
+    rows = chain(4, legacy=2)
+    assert _check(rows, rows[-1]) == []
+    # Rewriting a legacy entry and recomputing the legacy hashes breaks the first keyed link.
+    fields = _fields(2, "nosy")
+    forged = ChainRow(fields, "", rows[1].prev_mac, legacy_hash(rows[1].prev_mac, fields))
+    assert _check([rows[0], forged, *rows[2:]], rows[-1]) == [
+        ChainBreak(3, "does not link to entry #2: an entry was replaced or removed")
+    ]
+    # An unkeyed entry after a keyed one is not accepted as legacy.
+    late = chain(3)
+    fields = _fields(3, "forged")
+    unkeyed = ChainRow(fields, "", late[1].entry_mac, legacy_hash(late[1].entry_mac, fields))
+    assert _check([*late[:2], unkeyed], unkeyed) == [
+        ChainBreak(3, "written with an unknown key (id '')")
+    ]
+
+
+def test_chain_against_checkpoints() -> None:
+    rows = chain(5)
+    cp = Checkpoint(count=5, head_mac=rows[4].entry_mac, at_iso="T", line=1)
+    assert _check(rows, rows[-1], (cp,)) == []
+    assert _check(rows[:3], rows[2], (cp,)) == [
+        ChainBreak(
+            4,
+            "missing: the checkpoint of T counted 5 entries, the log ends at #3 "
+            "(truncated or rewound)",
+        )
+    ]
+    other = Checkpoint(count=5, head_mac="0" * 64, at_iso="T", line=1)
+    assert _check(rows, rows[-1], (other,)) == [
+        ChainBreak(
+            5,
+            "differs from the checkpoint of T: the log was rewritten or rewound behind the "
+            "checkpoint",
+        )
+    ]

@@ -107,9 +107,9 @@ def verify(
     Returns (number of entries read, every break found, in entry order). Checking goes on past
     a break, so one rewritten entry is reported once and does not hide a later one.
     """
-    by_count: dict[int, Checkpoint] = {}
+    by_count: dict[int, list[Checkpoint]] = {}
     for cp in checkpoints:
-        by_count.setdefault(cp.count, cp)
+        by_count.setdefault(cp.count, []).append(cp)
     last_checkpointed = max(by_count, default=0)
     breaks: list[ChainBreak] = []
     expected_prev = GENESIS_MAC
@@ -145,12 +145,13 @@ def verify(
                 else "forged or rewritten: its MAC does not match its contents"
             )
             breaks.append(ChainBreak(f.seq, reason))
-        cp = by_count.get(f.seq)
-        if cp is not None and cp.head_mac != row.entry_mac:
+        for at_seq in by_count.get(f.seq, ()):
+            if at_seq.head_mac == row.entry_mac:
+                continue
             breaks.append(
                 ChainBreak(
                     f.seq,
-                    f"differs from the checkpoint of {cp.at_iso}: the log was rewritten or "
+                    f"differs from the checkpoint of {at_seq.at_iso}: the log was rewritten or "
                     "rewound behind the checkpoint",
                 )
             )
@@ -158,7 +159,7 @@ def verify(
         expected_seq = f.seq + 1
     last_seq = expected_seq - 1
     if last_checkpointed > last_seq:
-        cp = by_count[last_checkpointed]
+        cp = by_count[last_checkpointed][0]
         breaks.append(
             ChainBreak(
                 last_seq + 1,

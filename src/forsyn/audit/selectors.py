@@ -80,7 +80,9 @@ def read_checkpoints(
                 continue
             key = keys.get(key_id)
             if key is None:
-                problems.append(f"{path} line {number}: written with an unknown key (id {key_id!r})")
+                problems.append(
+                    f"{path} line {number}: written with an unknown key (id {key_id!r})"
+                )
                 continue
             expected = checkpoint_mac(
                 key, count=count, head_mac=head_mac, at_iso=at_iso, key_id=key_id

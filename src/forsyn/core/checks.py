@@ -19,7 +19,9 @@ MIN_AUDIT_KEY_LENGTH = 32
 
 
 @register(Tags.security, deploy=True)
-def check_production_secrets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_production_secrets(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
     audit_key: str = settings.FORSYN_AUDIT_KEY
     if settings.FORSYN_PRODUCTION and settings.SECRET_KEY == DEV_SECRET_KEY:
