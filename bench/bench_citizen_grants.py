@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import time
 
-from common import BIN, forsyn
+from common import BIN, PRODUCTION_KEYS, forsyn
 
 PORT = 8765
 
@@ -29,6 +29,7 @@ def main() -> None:
         os.environ,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.db}",
         FORSYN_DEBUG="0",
+        **PRODUCTION_KEYS,
         FORSYN_LOG_LEVEL="WARNING",
     )
     token = forsyn(env, "token", "create", "caseworker-751").strip()

@@ -27,7 +27,12 @@ def main() -> None:
         ["dropdb", "-h", args.host, "-U", "postgres", "--if-exists", args.db], check=True
     )
     subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], check=True)
-    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@{args.host}:5432/{args.db}")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://postgres@{args.host}:5432/{args.db}",
+        # Production refuses to run without an access log key (forsyn.E002); throwaway values.
+        FORSYN_AUDIT_KEY="bench-audit-key-not-for-any-real-deployment-0123456789",
+    )
     subprocess.run([str(BIN / "forsyn"), "migrate", "--verbosity", "0"], check=True, env=env)
     started = time.perf_counter()
     subprocess.run(

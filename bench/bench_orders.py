@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import BIN, forsyn
+from common import BIN, PRODUCTION_KEYS, forsyn
 
 HERE = Path(__file__).resolve().parent
 PORT = 8766
@@ -117,6 +117,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="forsyn.settings",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.db}",
         FORSYN_DEBUG="0",
+        **PRODUCTION_KEYS,
         FORSYN_TEST_IDP="1",  # the simulated citizens log in through the local test IdP
         # As in production, a request only queues the receipt e-mail (no worker runs here;
         # the queue is emptied afterwards).

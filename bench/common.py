@@ -6,6 +6,13 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 
+# Benchmarks run like production (DEBUG off, PostgreSQL), which refuses to start without its own
+# secret key and access log key (forsyn.E001/E002). Fixed values: these databases are throwaway.
+PRODUCTION_KEYS = {
+    "FORSYN_SECRET_KEY": "bench-secret-key-not-for-any-real-deployment-0123456789abcdef",
+    "FORSYN_AUDIT_KEY": "bench-audit-key-not-for-any-real-deployment-0123456789",
+}
+
 
 def forsyn(env: dict[str, str], *args: str) -> str:
     """Run the `forsyn` command in the benchmark's environment and return its output."""
