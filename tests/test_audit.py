@@ -515,7 +515,7 @@ def test_loaddemo_ends_with_a_checkpoint(capsys: pytest.CaptureFixture[str]) -> 
 
 def _deploy_errors() -> str:
     with pytest.raises(SystemCheckError) as failed:
-        call_command("check", "--deploy", "--fail-level", "ERROR")
+        call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     return str(failed.value)
 
 
@@ -545,7 +545,7 @@ def test_production_with_both_keys_starts(
 ) -> None:
     settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
     settings.SECRET_KEY = "a-production-secret-key-" + "x" * 40  # type: ignore[attr-defined]
-    call_command("check", "--deploy", "--fail-level", "ERROR")
+    call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     assert "forsyn.E" not in capsys.readouterr().err
     refuse_to_start_if_misconfigured()
 
@@ -554,5 +554,5 @@ def test_the_demo_may_use_its_secret_key(settings: pytest.FixtureRequest) -> Non
     settings.FORSYN_PRODUCTION = False  # type: ignore[attr-defined]
     settings.SECRET_KEY = DEV_SECRET_KEY  # type: ignore[attr-defined]
     settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
-    call_command("check", "--deploy", "--fail-level", "ERROR")
+    call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     refuse_to_start_if_misconfigured()
