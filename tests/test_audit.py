@@ -271,6 +271,29 @@ def test_a_rewritten_and_recomputed_chain_is_detected(
     assert report.breaks[0].reason == "forged or rewritten: its MAC does not match its contents"
 
 
+def test_a_log_rewritten_as_unkeyed_entries_is_detected(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Entries from before the key (no key id, plain SHA-256) pass only as many as configured."""
+    _log(3)
+    with _as_table_owner():
+        prev = "0" * 64
+        for e in AccessLogEntry.objects.order_by("seq"):
+            e.purpose = "nysgerrighed"
+            mac = legacy_hash(prev, _fields(e))
+            AccessLogEntry.objects.filter(pk=e.pk).update(
+                purpose=e.purpose, key_id="", prev_mac=prev, entry_mac=mac
+            )
+            prev = mac
+        AccessLogHead.objects.filter(pk=1).update(last_mac=prev)
+    errors, _ = _verify(capsys, "--checkpoints", "/nonexistent/checkpoints.jsonl")
+    assert errors[1:] == [
+        "entry #1: unsigned: it carries no key id",
+        "entry #2: unsigned: it carries no key id",
+        "entry #3: unsigned: it carries no key id",
+    ]
+
+
 def test_a_changed_entry_alone_is_reported_once() -> None:
     _log(3)
     with _as_table_owner():

@@ -292,9 +292,19 @@ def chain(n: int, *, legacy: int = 0) -> list[ChainRow]:
     return rows
 
 
-def _check(rows: list[ChainRow], head: ChainRow, checkpoints: tuple[Checkpoint, ...] = ()) -> list:
+def _check(
+    rows: list[ChainRow],
+    head: ChainRow,
+    checkpoints: tuple[Checkpoint, ...] = (),
+    legacy_entries: int = 0,
+) -> list:
     return verify(
-        rows, keys=KEYS, head_seq=head.fields.seq, head_mac=head.entry_mac, checkpoints=checkpoints
+        rows,
+        keys=KEYS,
+        head_seq=head.fields.seq,
+        head_mac=head.entry_mac,
+        checkpoints=checkpoints,
+        legacy_entries=legacy_entries,
     )[1]
 
 
@@ -319,19 +329,23 @@ def test_chain_detects_changed_removed_and_truncated() -> None:
 
 def test_chain_with_a_legacy_prefix() -> None:
     rows = chain(4, legacy=2)
-    assert _check(rows, rows[-1]) == []
+    assert _check(rows, rows[-1], legacy_entries=2) == []
     # Rewriting a legacy entry and recomputing the legacy hashes breaks the first keyed link.
     fields = _fields(2, "nosy")
     forged = ChainRow(fields, "", rows[1].prev_mac, legacy_hash(rows[1].prev_mac, fields))
-    assert _check([rows[0], forged, *rows[2:]], rows[-1]) == [
+    assert _check([rows[0], forged, *rows[2:]], rows[-1], legacy_entries=2) == [
         ChainBreak(3, "does not link to entry #2: an entry was replaced or removed")
     ]
-    # An unkeyed entry after a keyed one is not accepted as legacy.
-    late = chain(3)
-    fields = _fields(3, "forged")
-    unkeyed = ChainRow(fields, "", late[1].entry_mac, legacy_hash(late[1].entry_mac, fields))
-    assert _check([*late[:2], unkeyed], unkeyed) == [
-        ChainBreak(3, "written with an unknown key (id '')")
+    # Unkeyed entries beyond the configured number are not legacy: a whole log rewritten as
+    # unkeyed SHA-256 does not pass.
+    assert _check(rows, rows[-1], legacy_entries=1) == [
+        ChainBreak(2, "unsigned: it carries no key id")
+    ]
+    unkeyed = chain(3, legacy=3)
+    assert _check(unkeyed, unkeyed[-1]) == [
+        ChainBreak(1, "unsigned: it carries no key id"),
+        ChainBreak(2, "unsigned: it carries no key id"),
+        ChainBreak(3, "unsigned: it carries no key id"),
     ]
 
 

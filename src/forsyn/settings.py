@@ -166,6 +166,8 @@ FORSYN_DEMO_PASSWORD = env_str("FORSYN_DEMO_PASSWORD", "forsyn-demo-2026")
 FORSYN_PRODUCTION = not DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
 FORSYN_AUDIT_KEY = env_str("FORSYN_AUDIT_KEY", "")
 FORSYN_AUDIT_RETIRED_KEYS = env_list("FORSYN_AUDIT_RETIRED_KEYS", [])
+# Entries written before the chain was keyed (audit migration 0004) that verify still accepts.
+FORSYN_AUDIT_LEGACY_ENTRIES = int(env_str("FORSYN_AUDIT_LEGACY_ENTRIES", "0"))
 FORSYN_AUDIT_KEY_FILE = VAR_DIR / "audit.key"
 FORSYN_AUDIT_CHECKPOINT_FILE = Path(
     env_str("FORSYN_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))

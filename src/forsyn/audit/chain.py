@@ -6,9 +6,11 @@ but does not hold the key can neither forge an entry nor recompute the chain aft
 Checkpoints (count, head MAC) kept outside the database catch what a MAC cannot: entries cut off
 at the end together with the head (docs/adr/0010).
 
-Entries written before the chain was keyed carry no key id and a plain SHA-256 (`legacy_hash`);
-they may only form the beginning of the log. The first keyed entry's MAC covers the last legacy
-hash, which pins the whole legacy prefix.
+Entries written before the chain was keyed carry no key id and a plain SHA-256 (`legacy_hash`).
+They are accepted only as the first `legacy_entries` of the log, a number the operator configures
+(FORSYN_AUDIT_LEGACY_ENTRIES, default 0) — never decided by the database, or an attacker would
+rewrite the whole log as "legacy". The first keyed entry's MAC covers the last legacy hash,
+which pins the legacy prefix.
 """
 
 import hashlib
@@ -101,6 +103,7 @@ def verify(
     head_seq: int,
     head_mac: str,
     checkpoints: Iterable[Checkpoint] = (),
+    legacy_entries: int = 0,
 ) -> tuple[int, list[ChainBreak]]:
     """Check the rows in seq order against the keys, the head and the checkpoints.
 
@@ -114,7 +117,6 @@ def verify(
     breaks: list[ChainBreak] = []
     expected_prev = GENESIS_MAC
     expected_seq = 1
-    keyed_seen = False
     count = 0
     for row in rows:
         f = row.fields
@@ -128,10 +130,12 @@ def verify(
                     f.seq, f"does not link to entry #{f.seq - 1}: an entry was replaced or removed"
                 )
             )
-        if row.key_id == LEGACY_KEY_ID and not keyed_seen:
+        if row.key_id == LEGACY_KEY_ID and f.seq <= legacy_entries:
             authentic = legacy_hash(row.prev_mac, f) == row.entry_mac
+        elif row.key_id == LEGACY_KEY_ID:
+            breaks.append(ChainBreak(f.seq, "unsigned: it carries no key id"))
+            authentic = True  # reported already
         else:
-            keyed_seen = True
             key = keys.get(row.key_id)
             if key is None:
                 breaks.append(ChainBreak(f.seq, f"written with an unknown key (id {row.key_id!r})"))

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from forsyn.audit.chain import (
@@ -105,7 +106,12 @@ def access_log_verify(*, checkpoints: Path | None = None) -> AccessLogReport:
     head = AccessLogHead.objects.filter(pk=1).first()
     head_seq, head_mac = (head.last_seq, head.last_mac) if head else (0, GENESIS_MAC)
     count, breaks = verify(
-        _rows(), keys=keys, head_seq=head_seq, head_mac=head_mac, checkpoints=found
+        _rows(),
+        keys=keys,
+        head_seq=head_seq,
+        head_mac=head_mac,
+        checkpoints=found,
+        legacy_entries=settings.FORSYN_AUDIT_LEGACY_ENTRIES,
     )
     return AccessLogReport(
         entries=count,
