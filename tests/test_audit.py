@@ -422,7 +422,9 @@ INSERT = (
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postgres_the_app_role_may_only_insert_and_select_the_log(on_postgres: None) -> None:
+def test_postgres_the_app_role_may_only_insert_and_select_the_log(
+    on_postgres: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     role = f"forsyn_app_test_{secrets.token_hex(4)}"
     owner = connection.settings_dict["USER"]
     with connection.cursor() as c:
@@ -430,6 +432,16 @@ def test_postgres_the_app_role_may_only_insert_and_select_the_log(on_postgres: N
     try:
         call_command("dbroles", "grant-app-role", "--role", role)
         call_command("dbroles", "grant-app-role", "--role", role)  # idempotent
+        capsys.readouterr()
+        call_command("dbroles", "grant-app-role", "--role", role, "--sql")
+        printed = capsys.readouterr().out.splitlines()
+        assert printed[-4:] == [
+            'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "audit_accesslogentry" '
+            f'FROM "{role}";',
+            f'GRANT SELECT, INSERT ON "audit_accesslogentry" TO "{role}";',
+            f'REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON "audit_accessloghead" FROM "{role}";',
+            f'GRANT SELECT, INSERT, UPDATE ON "audit_accessloghead" TO "{role}";',
+        ]
         with _connect_as(role) as app:
             app.execute(INSERT, [1])
             assert app.execute("SELECT seq FROM audit_accesslogentry").fetchall() == [(1,)]
@@ -441,11 +453,12 @@ def test_postgres_the_app_role_may_only_insert_and_select_the_log(on_postgres: N
                 app.execute("SELECT last_seq FROM audit_accessloghead WHERE id = 1 FOR UPDATE")
                 app.execute("UPDATE audit_accessloghead SET last_seq = 2 WHERE id = 1")
             # Other tables: full rights.
-            changed = app.execute(
-                "UPDATE organisations_organisation SET name = name WHERE code = '751'"
+            app.execute(
+                "INSERT INTO django_session (session_key, session_data, expire_date) "
+                "VALUES ('forsyn-app-role-test', '', now())"
             )
-            assert changed.rowcount == 1
-            assert app.execute("DELETE FROM django_session").rowcount == 0
+            assert app.execute("UPDATE django_session SET session_data = 'x'").rowcount == 1
+            assert app.execute("DELETE FROM django_session").rowcount == 1
             refused = [
                 ("UPDATE audit_accesslogentry SET purpose = 'x'", "permission denied"),
                 ("DELETE FROM audit_accesslogentry", "permission denied"),
@@ -520,6 +533,14 @@ def test_production_has_no_key_without_forsyn_audit_key(settings: pytest.Fixture
     settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
     with pytest.raises(ImproperlyConfigured, match="FORSYN_AUDIT_KEY is not set"):
         audit_key()
+    for action in ("verify", "checkpoint"):
+        with pytest.raises(CommandError) as failed:
+            call_command("audit", action)
+        assert (str(failed.value), failed.value.returncode) == (
+            "FORSYN_AUDIT_KEY is not set: production needs the access log's key "
+            "(docs/DEPLOYMENT.md)",
+            2,
+        )
 
 
 def test_loaddemo_ends_with_a_checkpoint(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forsyn.audit.selectors import access_log_verify
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(options)
+        except ImproperlyConfigured as missing:  # no key: one line, not a traceback
+            raise CommandError(str(missing), returncode=2) from missing
+
+    def _handle(self, options: dict[str, Any]) -> None:
         path: Path = options["checkpoints"] or settings.FORSYN_AUDIT_CHECKPOINT_FILE
         if options["action"] == "checkpoint":
             line = audit_checkpoint(path=path)
