@@ -10,7 +10,7 @@ retryable in the admin. Payloads carry ids and codes, never personal data.
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +51,24 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def outbox_record(*, topic: str, key: str, payload: Mapping[str, Any]) -> int:
     """Record `topic` for every handler registered for it, in the caller's transaction (one
     INSERT). The same (topic, key) recorded twice is delivered once. Returns the rows written."""
+    return outbox_record_many(topic=topic, events=[(key, payload)])
+
+
+def outbox_record_many(*, topic: str, events: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
+    """`outbox_record` for many events of one topic (a wave, an invoice run) in one INSERT."""
     names = sorted(_HANDLERS.get(topic, {}))
-    if not names:
+    if not names or not events:
         return 0
     OutboxMessage.objects.bulk_create(
-        [OutboxMessage(topic=topic, key=key, handler=n, payload=dict(payload)) for n in names],
+        [
+            OutboxMessage(topic=topic, key=key, handler=n, payload=dict(payload))
+            for key, payload in events
+            for n in names
+        ],
         ignore_conflicts=True,
     )
     transaction.on_commit(_kick)
-    return len(names)
+    return len(names) * len(events)
 
 
 def _kick() -> None:
