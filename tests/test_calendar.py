@@ -1,6 +1,7 @@
 """The working-day calendar (the `holidays` package plus FSC's customary closing days)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -70,3 +71,29 @@ def test_add_working_days(start: dt.date, count: int, expected: dt.date) -> None
 )
 def test_third_working_day(year: int, month: int, expected: dt.date) -> None:
     assert nth_working_day(year, month, 3) == expected
+
+
+def test_public_holidays_match_the_published_list() -> None:
+    """Every public holiday 2025–2028 in shared/reference is closed, and the only other closed
+    days are the three customary ones."""
+    from pathlib import Path
+
+    text = (
+        Path(__file__).resolve().parents[2] / "shared/reference/dk/holidays_dk_2025-2028.txt"
+    ).read_text(encoding="utf-8")
+    public_part = text.split("# optional category adds:")[0]
+    listed = {
+        dt.date.fromisoformat(line.split()[0])
+        for line in public_part.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert len(listed) == 40
+    closed = set().union(*(closed_days(y) for y in range(2025, 2029)))
+    customary = {D(y, m, d) for y in range(2025, 2029) for m, d in ((6, 5), (12, 24), (12, 31))}
+    assert closed == listed | customary
+
+
+def test_closed_days_are_configurable(settings: Any) -> None:
+    settings.FORSYN_CLOSED_DAYS = ["05-01"]
+    assert is_working_day(D(2026, 5, 1)) is False
+    assert is_working_day(D(2026, 12, 24)) is True

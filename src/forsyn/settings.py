@@ -159,3 +159,7 @@ FORSYN_SAML_SP_CERT = env_str("FORSYN_SAML_SP_CERT", "")
 FORSYN_TEST_IDP = env_bool("FORSYN_TEST_IDP", default=False)
 
 FORSYN_DEMO_PASSWORD = env_str("FORSYN_DEMO_PASSWORD", "forsyn-demo-2026")
+
+# Days the service centre, the warehouse and the carriers close although they are not public
+# holidays (MM-DD); public holidays come from the `holidays` package (forsyn.core.calendar).
+FORSYN_CLOSED_DAYS = env_list("FORSYN_CLOSED_DAYS", ["06-05", "12-24", "12-31"])

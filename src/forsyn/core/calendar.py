@@ -2,23 +2,32 @@
 
 Danish public holidays come from the `holidays` package (it knows that Store Bededag ended
 after 2023); on top of them FSC, the warehouse and the carriers are closed on Constitution Day
-(5 June), Christmas Eve and New Year's Eve, which are not public holidays. Deliveries, order
-cut-offs, service levels and the statistics' "3rd working day" all count with this calendar.
+(5 June), Christmas Eve and New Year's Eve, which are not public holidays (setting
+FORSYN_CLOSED_DAYS, "MM-DD" list). Deliveries, order cut-offs, service levels and the
+statistics' "3rd working day" all count with this calendar.
 """
 
 import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.conf import settings
 
-# (month, day): closed although not a public holiday.
-CUSTOMARY_CLOSED = ((6, 5), (12, 24), (12, 31))
+
+def customary_closed() -> tuple[tuple[int, int], ...]:
+    """(month, day) pairs closed although not public holidays."""
+    days: list[str] = getattr(settings, "FORSYN_CLOSED_DAYS", ["06-05", "12-24", "12-31"])
+    return tuple((int(d[:2]), int(d[3:5])) for d in days)
+
+
+def closed_days(year: int) -> frozenset[dt.date]:
+    return _closed_days(year, customary_closed())
 
 
 @lru_cache(maxsize=64)
-def closed_days(year: int) -> frozenset[dt.date]:
+def _closed_days(year: int, extra: tuple[tuple[int, int], ...]) -> frozenset[dt.date]:
     public = holidays.country_holidays("DK", years=year)
-    return frozenset(public) | {dt.date(year, m, d) for m, d in CUSTOMARY_CLOSED}
+    return frozenset(public) | {dt.date(year, m, d) for m, d in extra}
 
 
 def is_working_day(day: dt.date) -> bool:
