@@ -174,4 +174,10 @@ FORSYN_AUDIT_CHECKPOINT_FILE = Path(
 )
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "forsyn.audit.tasks.audit_checkpoint_task", "schedule": 600.0},
+    # Retries of outbox messages whose handler failed (forsyn.core.outbox, back-off per message).
+    "outbox-dispatch": {"task": "forsyn.core.tasks.dispatch_outbox", "schedule": 60.0},
 }
+
+# Days the service centre, the warehouse and the carriers close although they are not public
+# holidays (MM-DD); public holidays come from the `holidays` package (forsyn.core.calendar).
+FORSYN_CLOSED_DAYS = env_list("FORSYN_CLOSED_DAYS", ["06-05", "12-24", "12-31"])

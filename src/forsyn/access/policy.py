@@ -247,3 +247,8 @@ def may_use_economics(user: Any) -> bool:
 
 def may_view_organisations(user: Any) -> bool:
     return bool(_roles(user))
+
+
+def may_view_all_job_runs(user: Any) -> bool:
+    """Administrators see every job run; everyone else the runs they started."""
+    return Role.ADMIN in _roles(user)

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from forsyn.core.calendar import is_working_day
 from forsyn.core.dates import DateRange, add_months
 
 
@@ -207,33 +208,8 @@ def next_order_date(
     return on
 
 
-def danish_holidays(year: int) -> set[dt.date]:
-    """Public holidays on which nothing is delivered (Store Bededag was abolished from 2024)."""
-    from dateutil.easter import easter
-
-    e = easter(year)
-    days = {
-        dt.date(year, 1, 1),
-        dt.date(year, 6, 5),
-        dt.date(year, 12, 24),
-        dt.date(year, 12, 25),
-        dt.date(year, 12, 26),
-        dt.date(year, 12, 31),
-        e - dt.timedelta(days=3),
-        e - dt.timedelta(days=2),
-        e,
-        e + dt.timedelta(days=1),
-        e + dt.timedelta(days=39),
-        e + dt.timedelta(days=49),
-        e + dt.timedelta(days=50),
-    }
-    if year < 2024:
-        days.add(e + dt.timedelta(days=26))
-    return days
-
-
 def is_delivery_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in danish_holidays(day.year)
+    return is_working_day(day)
 
 
 def first_delivery_date(

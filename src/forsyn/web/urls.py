@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from forsyn.web import views
+from forsyn.web.jobs import job_run_view, job_runs_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,4 +31,6 @@ urlpatterns = [
     path("bevillinger/<int:grant_id>/rediger/", views.grant_edit_view, name="grant-edit"),
     path("bevillinger/<int:grant_id>/status/", views.grant_status_view, name="grant-status"),
     path("produkter/", views.product_list_view, name="product-list"),
+    path("koersler/", job_runs_view, name="job-runs"),
+    path("koersler/<int:run_id>/", job_run_view, name="job-run"),
 ]
