@@ -287,6 +287,27 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
 }
 
 
+def _no_lines() -> dict[str, str]:
+    return {
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "100",
+    }
+
+
+def _one_line(w: World) -> dict[str, str]:
+    line = w.grant.lines.get()
+    return {
+        **_no_lines(),
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-line_id": str(line.pk),
+        "lines-0-product": BAG,
+        "lines-0-pieces_per_month": "30",
+    }
+
+
 def _units(w: World) -> dict[str, str]:
     return {"delivery_type": "registered_address", f"units-{BAG}": "1"}
 
@@ -379,17 +400,49 @@ PAGE_ROUTES: dict[str, Expectation] = {
     "borgere/<int:citizen_id>/adgangslog/": Logs(
         lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/adgangslog/"), 200, [("ann", "view")]
     ),
-    "borgere/<int:citizen_id>/bevillinger/ny/": Logs(
-        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/bevillinger/ny/"),
-        200,
-        [("ann", "view")],
-    ),
+    "borgere/<int:citizen_id>/bevillinger/ny/": [
+        Logs(
+            lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/bevillinger/ny/"),
+            200,
+            [("ann", "view")],
+        ),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/borgere/{w.ann.pk}/bevillinger/ny/",
+                {
+                    "product_area": "urology",
+                    "legal_basis": "sel_112",
+                    "status": "draft",
+                    "valid_from": "2026-12-01",
+                    **_no_lines(),
+                },
+            ),
+            302,
+            [("ann", "view"), ("ann", "create")],
+        ),
+    ],
     "bevillinger/<int:grant_id>/": Logs(
         lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/"), 200, [("ann", "view")]
     ),
-    "bevillinger/<int:grant_id>/rediger/": Logs(
-        lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/rediger/"), 200, [("ann", "view")]
-    ),
+    "bevillinger/<int:grant_id>/rediger/": [
+        Logs(
+            lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/rediger/"),
+            200,
+            [("ann", "view")],
+        ),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/bevillinger/{w.grant.pk}/rediger/",
+                {
+                    "valid_from": w.grant.valid_from.isoformat(),
+                    "case_number": "S-1",
+                    **_one_line(w),
+                },
+            ),
+            302,
+            [("ann", "view"), ("ann", "change")],
+        ),
+    ],
     "bevillinger/<int:grant_id>/status/": [
         Logs(
             lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/status/"),
