@@ -263,6 +263,8 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
             [("ann", "view")],
             CALL,
         ),
+        # A service agent who states no purpose is refused, and nothing is logged.
+        Logs(lambda w: w.api("agent").get(f"/orders/{w.held.pk}"), 422, []),
         # A ward order belongs to no citizen.
         Logs(lambda w: w.api("ward").get(f"/orders/{_ward_order(w)}"), 200, []),
     ],
@@ -512,6 +514,12 @@ PAGE_ROUTES: dict[str, Expectation] = {
             200,
             [("ann", "view")],
             CALL,
+        ),
+        # A service agent is asked for a purpose first.
+        Logs(
+            lambda w: w.page("agent").get(f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"),
+            200,
+            [],
         ),
         # Bo's order under Ann's address is not found, and nothing is logged.
         Logs(
