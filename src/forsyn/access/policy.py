@@ -252,3 +252,57 @@ def may_view_organisations(user: Any) -> bool:
 def may_view_all_job_runs(user: Any) -> bool:
     """Administrators see every job run; everyone else the runs they started."""
     return Role.ADMIN in _roles(user)
+
+# -- Protected addresses (issue #8 §3, docs/adr/0011) -------------------------------------------
+# A citizen with a protected address (navne- og adressebeskyttelse) is shown with the address
+# only to those who must deliver or decide: the citizen themself, the caseworkers of the
+# municipality that decides their grants, and the warehouse's shipping step. Everyone else who
+# may see the citizen sees "Beskyttet adresse" on pages and `address: null` in the API.
+
+
+def sees_delivery_address_only(user: Any) -> bool:
+    """The warehouse's shipping step: a warehouse operator sees the delivery address on what it
+    ships, protected or not, and never health data, CPR numbers or grants (it sees no citizen
+    through `citizens_visible`). The warehouse pages come later; this is their rule."""
+    return _org_kind(
+        user
+    ) == OrganisationKind.LOGISTICS_PROVIDER and Role.WAREHOUSE_OPERATOR in _roles(user)
+
+
+def _decides_for_municipality(user: Any) -> bool:
+    return _org_kind(user) == OrganisationKind.MUNICIPALITY and Role.CASEWORKER in _roles(user)
+
+
+def protected_addresses_visible(user: Any, citizens: QuerySet[M]) -> QuerySet[M]:
+    """Of `citizens`, those whose protected address `user` may see (whether `user` may see the
+    citizen at all is `citizens_visible`'s question)."""
+    if is_portal_user(user):
+        return citizens.filter(cpr=user.cpr)
+    if sees_delivery_address_only(user):
+        return citizens
+    if not _decides_for_municipality(user):
+        return citizens.none()
+    grants = _grant_model(citizens).objects.filter(
+        citizen_id=OuterRef("pk"), granting_organisation_id=user.organisation_id
+    )
+    return citizens.filter(Q(municipality_id=user.organisation_id) | Exists(grants))
+
+
+def may_see_protected_address(user: Any, citizen: Any) -> bool:
+    """May `user` see `citizen`'s address even when it is protected? The citizen themself (not a
+    representative), a caseworker of the citizen's municipality or of a municipality that granted
+    them something, and the warehouse's shipping step."""
+    if is_portal_user(user):
+        return bool(user.cpr) and user.cpr == citizen.cpr
+    if sees_delivery_address_only(user):
+        return True
+    if not _decides_for_municipality(user):
+        return False
+    if citizen.municipality_id == user.organisation_id:
+        return True
+    return protected_addresses_visible(user, type(citizen).objects.filter(pk=citizen.pk)).exists()
+
+
+def shows_address(user: Any, citizen: Any) -> bool:
+    """Whether `user` is shown `citizen`'s address: always, unless it is protected."""
+    return not citizen.is_address_protected or may_see_protected_address(user, citizen)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from forsyn.access import policy
 from forsyn.citizens.models import Citizen
@@ -26,7 +27,9 @@ class CitizenOut(Schema):
     first_name: str
     last_name: str
     municipality: str
-    address: AddressOut
+    address: AddressOut | None = Field(
+        description="null when the address is protected and hidden from the caller"
+    )
     is_address_protected: bool
     phone: str
     email: str
@@ -45,7 +48,9 @@ def citizen_out(user: Any, c: Citizen, *, detail: bool = False) -> dict[str, Any
         "first_name": c.first_name,
         "last_name": c.last_name,
         "municipality": c.municipality.code,
-        "address": {"street": c.street, "postcode": c.postcode, "city": c.city},
+        "address": {"street": c.street, "postcode": c.postcode, "city": c.city}
+        if policy.shows_address(user, c)
+        else None,
         "is_address_protected": c.is_address_protected,
         "phone": c.phone,
         "email": c.email,

@@ -29,11 +29,15 @@ def citizen_search(
     if municipality_code:
         qs = qs.filter(municipality__code=municipality_code)
     if q:
+        # A protected address the caller may not see must not be found by its street either.
+        readable_street = Q(is_address_protected=False) | Q(
+            pk__in=policy.protected_addresses_visible(user, Citizen.objects.all()).values("pk")
+        )
         for word in q.split()[:4]:
             qs = qs.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
-                | Q(street__icontains=word)
+                | (Q(street__icontains=word) & readable_street)
             )
     return qs.order_by("last_name", "first_name", "pk")
 

@@ -91,12 +91,25 @@ def order_out(o: Order) -> dict[str, Any]:
     }
 
 
-def _placed(request: HttpRequest, order: Order, created: bool) -> Status[dict[str, Any]]:
-    """201 with a new order, answered from what was just written; 200 with the first order on
-    a replay of its Idempotency-Key, read back under the policy."""
+def _placed(
+    request: HttpRequest, order: Order, created: bool, purpose: str | None = None
+) -> Status[dict[str, Any]]:
+    """201 with a new order, answered from what was just written (its `create` entry is in the
+    access log); 200 with the first order on a replay of its Idempotency-Key, read back under
+    the policy and logged as a read."""
     if created:
         return Status(201, order_out(order))
-    return Status(200, order_out(order_get(user=request.user, order_id=order.pk)))
+    return Status(200, order_out(_read(request, order.pk, purpose, "POST /orders (replay)")))
+
+
+def _read(request: HttpRequest, order_id: int, purpose: str | None, resource: str) -> Order:
+    return order_get(
+        user=request.user,
+        order_id=order_id,
+        purpose=purpose_of(request, purpose),
+        channel="api",
+        resource=f"{resource}: order {order_id}",
+    )
 
 
 @router.post("/orders", response={200: OrderOut, 201: OrderOut}, summary="Place an order")
@@ -113,13 +126,14 @@ def create_order(
         idempotency_key=idempotency_key,
         channel=payload.channel,
         purpose=purpose_of(request, payload.purpose),
+        access_channel="api",
     )
-    return _placed(request, order, created)
+    return _placed(request, order, created, payload.purpose)
 
 
 @router.get("/orders/{int:order_id}", response=OrderOut, summary="One order")
-def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    return order_out(order_get(user=request.user, order_id=order_id))
+def get_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
+    return order_out(_read(request, order_id, purpose, "GET /orders/{id}"))
 
 
 @router.get("/citizens/{int:citizen_id}/orders", response=OrderList, summary="A citizen's orders")
@@ -130,6 +144,7 @@ def citizen_orders(
         user=request.user,
         citizen_id=citizen_id,
         purpose=purpose_of(request, purpose),
+        channel="api",
         resource="GET /citizens/{id}/orders",
     )
     return {"items": [order_out(o) for o in orders], "count": len(orders)}
@@ -137,26 +152,46 @@ def citizen_orders(
 
 @router.post("/orders/{int:order_id}/cancel", response=OrderOut, summary="Cancel an order")
 def cancel_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
-    order_cancel(actor=request.user, order_id=order_id, purpose=purpose_of(request, purpose))
-    return order_out(order_get(user=request.user, order_id=order_id))
+    order_cancel(
+        actor=request.user,
+        order_id=order_id,
+        purpose=purpose_of(request, purpose),
+        access_channel="api",
+    )
+    return order_out(_read(request, order_id, purpose, "POST /orders/{id}/cancel"))
 
 
 @router.get("/approvals", response=OrderList, summary="Orders awaiting your approval")
-def approval_queue(request: HttpRequest) -> dict[str, Any]:
-    orders = list(approvals(user=request.user))
+def approval_queue(request: HttpRequest, purpose: str | None = None) -> dict[str, Any]:
+    orders = approvals(
+        user=request.user,
+        purpose=purpose_of(request, purpose),
+        channel="api",
+        resource="GET /approvals",
+    )
     return {"items": [order_out(o) for o in orders], "count": len(orders)}
+
+
+def _decide(request: HttpRequest, order_id: int, payload: "DecisionIn", approve: bool) -> Order:
+    order_decide(
+        actor=request.user,
+        order_id=order_id,
+        approve=approve,
+        message=payload.message,
+        access_channel="api",
+    )
+    verb = "approve" if approve else "reject"
+    return _read(request, order_id, None, f"POST /orders/{{id}}/{verb}")
 
 
 @router.post("/orders/{int:order_id}/approve", response=OrderOut, summary="Approve a held order")
 def approve_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> dict[str, Any]:
-    order_decide(actor=request.user, order_id=order_id, approve=True, message=payload.message)
-    return order_out(order_get(user=request.user, order_id=order_id))
+    return order_out(_decide(request, order_id, payload, approve=True))
 
 
 @router.post("/orders/{int:order_id}/reject", response=OrderOut, summary="Reject a held order")
 def reject_order(request: HttpRequest, order_id: int, payload: DecisionIn) -> dict[str, Any]:
-    order_decide(actor=request.user, order_id=order_id, approve=False, message=payload.message)
-    return order_out(order_get(user=request.user, order_id=order_id))
+    return order_out(_decide(request, order_id, payload, approve=False))
 
 
 @router.post("/ward-orders", response={200: OrderOut, 201: OrderOut}, summary="Ward stock order")

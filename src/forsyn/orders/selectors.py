@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.audit.services import access_log
 from forsyn.catalogue.models import Product
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.errors import NotFound
@@ -46,13 +47,18 @@ class Notice:
 
 
 def my_products(
-    *, user: Any, citizen_id: int, purpose: str | None = None, resource: str = "my products"
+    *,
+    user: Any,
+    citizen_id: int,
+    purpose: str | None = None,
+    channel: str,
+    resource: str = "my products",
 ) -> tuple[Any, list[OrderableProduct], list[Notice]]:
     """The citizen's granted products (a category line expands to its active variants) with the
     pieces that can be ordered now without approval and the next date a full order fits, and
     notices about what cannot be ordered and why."""
     citizen = access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel="page", resource=resource
+        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
     )
     on = timezone.localdate()
     lines = list(
@@ -141,6 +147,7 @@ def my_products(
 
 
 def order_queryset(*, user: Any) -> QuerySet[Order]:
+    """Orders `user` may see, not yet logged: the selectors below write the access log."""
     return policy.orders_visible(
         user, Order.objects.select_related("citizen", "ordering_organisation")
     ).prefetch_related(
@@ -148,34 +155,82 @@ def order_queryset(*, user: Any) -> QuerySet[Order]:
     )
 
 
-def order_get(*, user: Any, order_id: int) -> Order:
-    order = order_queryset(user=user).filter(pk=order_id).first()
+def log_orders_read(
+    *, user: Any, orders: list[Order], purpose: str | None, channel: str, resource: str
+) -> None:
+    """Showing orders is a read of each citizen they belong to (names, products, hold reasons,
+    delivery): one `view` entry per citizen. Ward orders belong to no citizen."""
+    citizen_ids = sorted({o.citizen_id for o in orders if o.citizen_id is not None})
+    if not citizen_ids:
+        return
+    access_log(
+        actor=user,
+        citizen_ids=citizen_ids,
+        action="view",
+        channel=channel,
+        resource=resource,
+        purpose=policy.purpose_for(user, purpose),
+    )
+
+
+def order_get(
+    *,
+    user: Any,
+    order_id: int,
+    purpose: str | None,
+    channel: str,
+    resource: str,
+    citizen_id: int | None = None,
+) -> Order:
+    """One order (of `citizen_id`, when given) through the policy, logged. NotFound when absent
+    or not visible; DomainError (`purpose`) when the caller must state a purpose and did not."""
+    qs = order_queryset(user=user).filter(pk=order_id)
+    if citizen_id is not None:
+        qs = qs.filter(citizen_id=citizen_id)
+    order = qs.first()
     if order is None:
         raise NotFound
+    log_orders_read(user=user, orders=[order], purpose=purpose, channel=channel, resource=resource)
     return order
 
 
 def orders_for_citizen(
-    *, user: Any, citizen_id: int, purpose: str | None = None, resource: str = "order history"
+    *,
+    user: Any,
+    citizen_id: int,
+    purpose: str | None = None,
+    channel: str,
+    resource: str = "order history",
 ) -> list[Order]:
     access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel="page", resource=resource
+        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
     )
     return list(
         order_queryset(user=user).filter(citizen_id=citizen_id).order_by("-placed_at", "-pk")
     )
 
 
-def approvals(*, user: Any) -> QuerySet[Order]:
-    """Held orders the caller may decide: their own organisation pays."""
+def approvals(
+    *,
+    user: Any,
+    purpose: str | None,
+    channel: str,
+    resource: str,
+    order_id: int | None = None,
+) -> list[Order]:
+    """Held orders the caller may decide (their own organisation pays), or just `order_id`
+    among them; each citizen shown is logged."""
     org_id = getattr(user, "organisation_id", None)
     if org_id is None or not policy.may_decide_orders_of(user, organisation_id=org_id):
-        return Order.objects.none()
-    return (
-        order_queryset(user=user)
-        .filter(status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=org_id)
-        .order_by("placed_at", "pk")
+        return []
+    qs = order_queryset(user=user).filter(
+        status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=org_id
     )
+    if order_id is not None:
+        qs = qs.filter(pk=order_id)
+    orders = list(qs.order_by("placed_at", "pk"))
+    log_orders_read(user=user, orders=orders, purpose=purpose, channel=channel, resource=resource)
+    return orders
 
 
 def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Notice]:

@@ -255,10 +255,12 @@ def order_place(
     channel: str | None = None,
     purpose: str | None = None,
     now: dt.datetime | None = None,
+    access_channel: str = "page",
 ) -> tuple[Order, bool]:
     """Place an order for a citizen under the order rules. Returns (order, created): a retry
     with the same idempotency key returns the first order. Refusals raise DomainError (422)
-    naming the field; orders over the quota or window are held for approval."""
+    naming the field; orders over the quota or window are held for approval. `access_channel`
+    is the access log's channel (`api` from the JSON API), not the order's `channel`."""
     key = idempotency_key.strip()[:100]
     if key:
         first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
@@ -368,7 +370,7 @@ def order_place(
         actor=actor,
         citizen_ids=[citizen.pk],
         action="create",
-        channel="page",
+        channel=access_channel,
         resource=f"order {order.pk}",
         purpose=policy.purpose_for(actor, purpose),
     )
@@ -406,7 +408,12 @@ def _order_for_update(actor: Any, order_id: int) -> Order:
 
 @transaction.atomic
 def order_cancel(
-    *, actor: Any, order_id: int, reason: str = "", purpose: str | None = None
+    *,
+    actor: Any,
+    order_id: int,
+    reason: str = "",
+    purpose: str | None = None,
+    access_channel: str = "page",
 ) -> Order:
     """The citizen, a representative or staff who may see the order cancel it until picked."""
     order = _order_for_update(actor, order_id)
@@ -423,7 +430,7 @@ def order_cancel(
             actor=actor,
             citizen_ids=[order.citizen_id],
             action="change",
-            channel="page",
+            channel=access_channel,
             resource=f"order {order.pk} cancelled",
             purpose=stated,
         )
@@ -431,7 +438,9 @@ def order_cancel(
 
 
 @transaction.atomic
-def order_decide(*, actor: Any, order_id: int, approve: bool, message: str) -> Order:
+def order_decide(
+    *, actor: Any, order_id: int, approve: bool, message: str, access_channel: str = "page"
+) -> Order:
     """Approve or reject a held order; the message is shown to the citizen."""
     order = _order_for_update(actor, order_id)
     if not policy.may_decide_orders_of(actor, organisation_id=order.ordering_organisation_id):
@@ -461,7 +470,7 @@ def order_decide(*, actor: Any, order_id: int, approve: bool, message: str) -> O
             actor=actor,
             citizen_ids=[order.citizen_id],
             action="change",
-            channel="page",
+            channel=access_channel,
             resource=f"order {order.pk} {'approved' if approve else 'rejected'}",
             purpose=policy.purpose_for(actor, None),
         )

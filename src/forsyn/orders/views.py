@@ -18,6 +18,7 @@ from forsyn.access import policy
 from forsyn.access.forms import PurposeForm
 from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
+from forsyn.citizens.selectors import log_citizens_listed
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
 from forsyn.orders.forms import WARD_ROWS, DecisionForm, DeliveryForm, WardLineForm
@@ -50,6 +51,13 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     citizens = list(policy.citizens_visible(request.user, Citizen.objects.all()).order_by("pk"))
     if len(citizens) == 1:
         return redirect("portal:products", citizen_id=citizens[0].pk)
+    log_citizens_listed(
+        user=request.user,
+        citizens=citizens,
+        purpose=None,
+        channel="page",
+        resource="portal: choose a citizen",
+    )
     return render(request, "orders/portal_choose.html", {"citizens": citizens})
 
 
@@ -62,7 +70,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
         raise Http404
     try:
         citizen, products, notices = my_products(
-            user=request.user, citizen_id=citizen_id, purpose=_purpose(request)
+            user=request.user, citizen_id=citizen_id, purpose=_purpose(request), channel="page"
         )
     except NotFound:
         raise Http404 from None
@@ -208,12 +216,19 @@ def _purpose_query(request: HttpRequest) -> str:
 
 @login_required
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
+    if policy.needs_purpose(request.user) and not _purpose(request):
+        return render(request, "web/purpose.html", {"form": PurposeForm()})
     try:
-        order = order_get(user=request.user, order_id=order_id)
-    except NotFound:
+        order = order_get(
+            user=request.user,
+            order_id=order_id,
+            purpose=_purpose(request),
+            channel="page",
+            resource=f"receipt page: order {order_id}",
+            citizen_id=citizen_id,
+        )
+    except (NotFound, DomainError):
         raise Http404 from None
-    if order.citizen_id != citizen_id:
-        raise Http404
     return render(
         request,
         "orders/receipt.html",
@@ -225,7 +240,7 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
 def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         orders = orders_for_citizen(
-            user=request.user, citizen_id=citizen_id, purpose=_purpose(request)
+            user=request.user, citizen_id=citizen_id, purpose=_purpose(request), channel="page"
         )
     except (NotFound, DomainError):
         raise Http404 from None
@@ -257,11 +272,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     org_id = getattr(request.user, "organisation_id", None)
     if org_id is None or not policy.may_decide_orders_of(request.user, organisation_id=org_id):
         raise Http404
-    return render(
-        request,
-        "orders/approvals.html",
-        {"orders": approvals(user=request.user), "form": DecisionForm()},
-    )
+    orders = approvals(user=request.user, purpose=None, channel="page", resource="approval queue")
+    return render(request, "orders/approvals.html", {"orders": orders, "form": DecisionForm()})
 
 
 @login_required
@@ -278,9 +290,16 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     except DomainError as exc:
         error = " ".join(_(msg) for msg in exc.fields.values())
         if partial:
-            order = approvals(user=request.user).filter(pk=order_id).first()
-            if order is None:
+            held = approvals(
+                user=request.user,
+                purpose=None,
+                channel="page",
+                resource=f"approval queue: order {order_id}",
+                order_id=order_id,
+            )
+            if not held:
                 raise Http404 from None
+            order = held[0]
             return render(request, "orders/_approval.html", {"order": order, "error": error})
         messages.error(request, f"{_('Order')} {order_id}: {error}")
     else:

@@ -1,0 +1,26 @@
+"""`{{ order|delivery_for:request.user }}`: where an order goes, or "Beskyttet adresse" when the
+citizen's address is protected and the user may not see it. Every delivery of such a citizen is
+hidden (another address or a parcel locker can give their whereabouts away too)."""
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from forsyn.access import policy
+
+register = template.Library()
+
+
+@register.filter
+def delivery_for(order: Any, user: Any) -> str:
+    citizen = order.citizen if order.citizen_id else None
+    if citizen is not None and not policy.shows_address(user, citizen):
+        return _("Protected address")
+    if order.parcel_locker:
+        return str(order.parcel_locker)
+    if order.delivery_street:
+        return f"{order.delivery_name}, {order.delivery_street}, {order.delivery_postcode} " + str(
+            order.delivery_city
+        )
+    return str(order.delivery_name)

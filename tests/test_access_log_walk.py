@@ -1,0 +1,669 @@
+"""The access-log walk (issue #8 §1): every API endpoint and every page is classified, called as
+a user who is allowed to, and the access-log entries it writes are asserted exactly: how many,
+for which citizens, with which action, through which channel and for which purpose.
+
+The routes are enumerated from the OpenAPI document and from Django's URL resolver, so a new
+endpoint or page without a row in API_ROUTES / PAGE_ROUTES fails `test_every_*_is_classified`.
+A route that shows no personal data is still called and must write no entry.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from forsyn.api import api
+from forsyn.audit.models import AccessLogEntry
+from forsyn.citizens.models import Representative
+from forsyn.orders.models import Order
+from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_order_place
+from forsyn.organisations.models import User
+from forsyn.organisations.services import token_create
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+BAG = "5700000000011"
+CASEWORK = "Sagsbehandling efter serviceloven §112"
+OWN = "Borgerens egen bestilling"
+CALL = "Borger ringer om sin bestilling"
+
+
+class World:
+    """Two citizens of Aarhus with a stoma grant each, a held order each, an approved order for
+    Ann, and one user of every kind the walk needs."""
+
+    def __init__(self) -> None:
+        aarhus = f.municipality("751")
+        f.participate(aarhus)
+        self.bag = f.ProductFactory(gtin=BAG, pieces_per_unit=30)
+        since = timezone.localdate() - dt.timedelta(days=400)
+        self.ann = f.CitizenFactory(
+            municipality=aarhus, cpr="0101551234", first_name="Ann", last_name="Andersen"
+        )
+        self.bo = f.CitizenFactory(
+            municipality=aarhus, cpr="0202602345", first_name="Bo", last_name="Andersen"
+        )
+        self.grant = f.GrantFactory(citizen=self.ann, valid_from=since)
+        f.GrantLineFactory(grant=self.grant, product=self.bag, pieces_per_month=30)
+        bo_grant = f.GrantFactory(citizen=self.bo, valid_from=since)
+        f.GrantLineFactory(grant=bo_grant, product=self.bag, pieces_per_month=30)
+        self.users: dict[str, User] = {
+            "cw": f.make_user("caseworker", aarhus, username="cw"),
+            "agent": f.make_user("service_agent", f.service_centre(), username="agent"),
+            "analyst": f.make_user("analyst", f.service_centre(), username="analyst"),
+            "ward": f.make_user("hospital_orderer", f.hospital_unit(), username="ward"),
+            "ann": User.objects.create_user(username="borger-ann", cpr="0101551234"),
+            "rep": User.objects.create_user(username="borger-rep", cpr="0303703456"),
+        }
+        for citizen in (self.ann, self.bo):
+            Representative.objects.create(
+                citizen=citizen,
+                cpr="0303703456",
+                name="Rasmus Andersen",
+                valid_from=timezone.localdate() - dt.timedelta(days=10),
+            )
+        self.approved = self._order(self.ann, units=1)
+        self.held = self._order(self.ann, units=3)
+        self.held_bo = self._order(self.bo, units=4)
+        assert (self.approved.status, self.held.status, self.held_bo.status) == (
+            "approved",
+            "awaiting_approval",
+            "awaiting_approval",
+        )
+
+    def _order(self, citizen: Any, units: int) -> Order:
+        order, _ = order_place(
+            actor=self.users["cw"],
+            citizen_id=citizen.pk,
+            lines=[LineInput(BAG, units)],
+            delivery=DeliveryInput(),
+        )
+        return order
+
+    def citizen(self, key: str) -> int:
+        return int({"ann": self.ann.pk, "bo": self.bo.pk}[key])
+
+    def api(self, user: str) -> "ApiClient":
+        return ApiClient(self.users[user])
+
+    def page(self, user: str) -> Client:
+        client = Client()
+        client.force_login(self.users[user])
+        return client
+
+
+class ApiClient:
+    def __init__(self, user: User) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token_create(user=user)}"}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any, **headers: str) -> Any:
+        return self.client.post(
+            f"/api/v1{path}",
+            body,
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            f"/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
+
+
+Call = Callable[[World], Any]
+
+
+def _twice(w: World) -> Any:
+    body = {
+        "citizen": w.bo.pk,
+        "lines": [{"gtin": BAG, "order_units": 1}],
+        "delivery": {"type": "registered_address"},
+    }
+    first = w.api("cw").post("/orders", body, **{"Idempotency-Key": "walk-1"})
+    assert first.status_code == 201
+    return w.api("cw").post("/orders", body, **{"Idempotency-Key": "walk-1"})
+
+
+def _ward_order(w: World) -> int:
+    order, _ = ward_order_place(actor=w.users["ward"], lines=[LineInput(BAG, 2)])
+    return int(order.pk)
+
+
+@dataclass(frozen=True)
+class Logs:
+    """The route shows personal data: called as `call` does, it answers `status` and writes
+    exactly `entries` (citizen key, action), each with `purpose`."""
+
+    call: Call
+    status: int
+    entries: list[tuple[str, str]]
+    purpose: str = CASEWORK
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    """The route shows no citizen's data (`reason`); called, it writes no entry."""
+
+    reason: str
+    call: Call
+    status: int
+
+
+Expectation = Logs | NoPersonalData | list[Logs]
+
+# -- The API: (method, path under /api/v1) -> expectation ----------------------------------------
+API_ROUTES: dict[tuple[str, str], Expectation] = {
+    ("GET", "/organisations"): NoPersonalData(
+        "organisations are public reference data",
+        lambda w: w.api("cw").get("/organisations", kind="region"),
+        200,
+    ),
+    ("GET", "/products"): NoPersonalData(
+        "the assortment", lambda w: w.api("cw").get("/products"), 200
+    ),
+    ("GET", "/products/{gtin}"): NoPersonalData(
+        "one product", lambda w: w.api("cw").get(f"/products/{BAG}"), 200
+    ),
+    ("GET", "/products/{gtin}/price"): NoPersonalData(
+        "a contract price", lambda w: w.api("cw").get(f"/products/{BAG}/price"), 404
+    ),
+    ("POST", "/ward-orders"): NoPersonalData(
+        "ward stock belongs to a hospital unit, not to a citizen",
+        lambda w: w.api("ward").post("/ward-orders", {"lines": [{"gtin": BAG, "order_units": 2}]}),
+        201,
+    ),
+    ("GET", "/citizens"): Logs(
+        lambda w: w.api("cw").get("/citizens", q="Andersen"),
+        200,
+        [("ann", "search"), ("bo", "search")],
+    ),
+    ("GET", "/citizens/{citizen_id}"): [
+        Logs(lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}"), 200, [("ann", "view")]),
+        Logs(
+            lambda w: w.api("agent").get(f"/citizens/{w.ann.pk}", purpose=CALL),
+            200,
+            [("ann", "view")],
+            CALL,
+        ),
+    ],
+    ("GET", "/citizens/{citizen_id}/grants"): Logs(
+        lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}/grants"), 200, [("ann", "view")]
+    ),
+    ("GET", "/citizens/{citizen_id}/orders"): Logs(
+        lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}/orders"), 200, [("ann", "view")]
+    ),
+    ("POST", "/grants"): Logs(
+        lambda w: w.api("cw").post(
+            "/grants",
+            {
+                "citizen": w.ann.pk,
+                "product_area": "urology",
+                "legal_basis": "sel_112",
+                "valid_from": "2026-01-01",
+            },
+        ),
+        201,
+        [("ann", "create"), ("ann", "view")],
+    ),
+    ("GET", "/grants/{grant_id}"): Logs(
+        lambda w: w.api("cw").get(f"/grants/{w.grant.pk}"), 200, [("ann", "view")]
+    ),
+    ("PATCH", "/grants/{grant_id}"): Logs(
+        lambda w: w.api("cw").patch(f"/grants/{w.grant.pk}", {"case_number": "27.27.08-G01"}),
+        200,
+        [("ann", "change"), ("ann", "view")],
+    ),
+    ("POST", "/orders"): [
+        Logs(
+            lambda w: w.api("cw").post(
+                "/orders",
+                {
+                    "citizen": w.bo.pk,
+                    "lines": [{"gtin": BAG, "order_units": 1}],
+                    "delivery": {"type": "registered_address"},
+                },
+            ),
+            201,
+            [("bo", "create")],
+        ),
+        Logs(
+            lambda w: w.api("agent").post(
+                "/orders",
+                {
+                    "citizen": w.bo.pk,
+                    "lines": [{"gtin": BAG, "order_units": 1}],
+                    "delivery": {"type": "registered_address"},
+                },
+                **{"X-Purpose": CALL},
+            ),
+            201,
+            [("bo", "create")],
+            CALL,
+        ),
+        # A retry with the same Idempotency-Key answers the first order, read back: a view.
+        Logs(lambda w: _twice(w), 200, [("bo", "create"), ("bo", "view")]),
+    ],
+    ("GET", "/orders/{order_id}"): [
+        Logs(lambda w: w.api("cw").get(f"/orders/{w.held.pk}"), 200, [("ann", "view")]),
+        Logs(
+            lambda w: w.api("agent").get(f"/orders/{w.held.pk}", purpose=CALL),
+            200,
+            [("ann", "view")],
+            CALL,
+        ),
+        # A service agent who states no purpose is refused, and nothing is logged.
+        Logs(lambda w: w.api("agent").get(f"/orders/{w.held.pk}"), 422, []),
+        # A ward order belongs to no citizen.
+        Logs(lambda w: w.api("ward").get(f"/orders/{_ward_order(w)}"), 200, []),
+    ],
+    ("POST", "/orders/{order_id}/cancel"): Logs(
+        lambda w: w.api("cw").post(f"/orders/{w.approved.pk}/cancel", {}),
+        200,
+        [("ann", "change"), ("ann", "view")],
+    ),
+    ("GET", "/approvals"): Logs(
+        lambda w: w.api("cw").get("/approvals"), 200, [("ann", "view"), ("bo", "view")]
+    ),
+    ("POST", "/orders/{order_id}/approve"): Logs(
+        lambda w: w.api("cw").post(f"/orders/{w.held.pk}/approve", {"message": "OK"}),
+        200,
+        [("ann", "change"), ("ann", "view")],
+    ),
+    ("POST", "/orders/{order_id}/reject"): Logs(
+        lambda w: w.api("cw").post(f"/orders/{w.held.pk}/reject", {"message": "For mange"}),
+        200,
+        [("ann", "change"), ("ann", "view")],
+    ),
+}
+
+
+def _no_lines() -> dict[str, str]:
+    return {
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "100",
+    }
+
+
+def _one_line(w: World) -> dict[str, str]:
+    line = w.grant.lines.get()
+    return {
+        **_no_lines(),
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-line_id": str(line.pk),
+        "lines-0-product": BAG,
+        "lines-0-pieces_per_month": "30",
+    }
+
+
+def _units(w: World) -> dict[str, str]:
+    return {"delivery_type": "registered_address", f"units-{BAG}": "1"}
+
+
+# -- Pages: (URL pattern, as Django's resolver spells it) -> expectation -------------------------
+PAGE_ROUTES: dict[str, Expectation] = {
+    "": NoPersonalData("redirects to the user's start page", lambda w: w.page("cw").get("/"), 302),
+    "api/v1/": NoPersonalData(
+        "the API's root: nothing but a 404 in JSON", lambda w: w.api("cw").get("/"), 404
+    ),
+    "api/v1/docs": NoPersonalData(
+        "the API's documentation page", lambda w: w.page("cw").get("/api/v1/docs"), 200
+    ),
+    "api/v1/openapi.json": NoPersonalData(
+        "the OpenAPI document", lambda w: w.page("cw").get("/api/v1/openapi.json"), 200
+    ),
+    "login/": NoPersonalData("the staff log-in form", lambda w: Client().get("/login/"), 200),
+    "logout/": NoPersonalData("logs out", lambda w: w.page("cw").post("/logout/"), 302),
+    "tilgaengelighed/": NoPersonalData(
+        "the accessibility statement", lambda w: Client().get("/tilgaengelighed/"), 200
+    ),
+    "i18n/setlang/": NoPersonalData(
+        "switches the language",
+        lambda w: w.page("cw").post("/i18n/setlang/", {"language": "en", "next": "/"}),
+        302,
+    ),
+    "produkter/": NoPersonalData("the assortment", lambda w: w.page("cw").get("/produkter/"), 200),
+    "afdelingslager/": NoPersonalData(
+        "ward stock: a hospital unit's own orders, no citizen",
+        lambda w: w.page("ward").get("/afdelingslager/"),
+        200,
+    ),
+    "analyse/": NoPersonalData(
+        "economics: aggregates per organisation", lambda w: w.page("analyst").get("/analyse/"), 200
+    ),
+    "analyse/forbrug/": NoPersonalData(
+        "consumption data per organisation and product",
+        lambda w: w.page("analyst").get("/analyse/forbrug/"),
+        200,
+    ),
+    "analyse/gevinster/": NoPersonalData(
+        "realised gains per organisation",
+        lambda w: w.page("analyst").get("/analyse/gevinster/"),
+        200,
+    ),
+    "analyse/<slug:slug>/": NoPersonalData(
+        "a calculation over figures the analyst enters",
+        lambda w: w.page("analyst").get("/analyse/business-case/"),
+        200,
+    ),
+    "saml/login/": NoPersonalData(
+        "starts the MitID log-in (not configured in tests)",
+        lambda w: Client().get("/saml/login/"),
+        503,
+    ),
+    "saml/acs/": NoPersonalData(
+        "receives the IdP's answer; shows nothing", lambda w: Client().post("/saml/acs/"), 404
+    ),
+    "saml/metadata/": NoPersonalData(
+        "the service provider's metadata", lambda w: Client().get("/saml/metadata/"), 404
+    ),
+    "saml/logout/": NoPersonalData("logs out", lambda w: w.page("ann").post("/saml/logout/"), 302),
+    "testidp/metadata/": NoPersonalData(
+        "the demo's stand-in for NemLog-in (off in production)",
+        lambda w: Client().get("/testidp/metadata/"),
+        404,
+    ),
+    "testidp/sso/": NoPersonalData(
+        "the demo's stand-in for NemLog-in (off in production); it is the identity provider, "
+        "not forsyn, that shows the demo identities",
+        lambda w: Client().get("/testidp/sso/"),
+        404,
+    ),
+    "borgere/": [
+        Logs(
+            lambda w: w.page("cw").get("/borgere/", {"q": "Andersen"}),
+            200,
+            [("ann", "search"), ("bo", "search")],
+        ),
+        Logs(
+            lambda w: w.page("agent").get("/borgere/", {"q": "Andersen", "purpose": CALL}),
+            200,
+            [("ann", "search"), ("bo", "search")],
+            CALL,
+        ),
+    ],
+    "borgere/<int:citizen_id>/": Logs(
+        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, [("ann", "view")]
+    ),
+    "borgere/<int:citizen_id>/adgangslog/": Logs(
+        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/adgangslog/"), 200, [("ann", "view")]
+    ),
+    "borgere/<int:citizen_id>/bevillinger/ny/": [
+        Logs(
+            lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/bevillinger/ny/"),
+            200,
+            [("ann", "view")],
+        ),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/borgere/{w.ann.pk}/bevillinger/ny/",
+                {
+                    "product_area": "urology",
+                    "legal_basis": "sel_112",
+                    "status": "draft",
+                    "valid_from": "2026-12-01",
+                    **_no_lines(),
+                },
+            ),
+            302,
+            [("ann", "view"), ("ann", "create")],
+        ),
+    ],
+    "bevillinger/<int:grant_id>/": Logs(
+        lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/"), 200, [("ann", "view")]
+    ),
+    "bevillinger/<int:grant_id>/rediger/": [
+        Logs(
+            lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/rediger/"),
+            200,
+            [("ann", "view")],
+        ),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/bevillinger/{w.grant.pk}/rediger/",
+                {
+                    "valid_from": w.grant.valid_from.isoformat(),
+                    "case_number": "S-1",
+                    **_one_line(w),
+                },
+            ),
+            302,
+            [("ann", "view"), ("ann", "change")],
+        ),
+    ],
+    "bevillinger/<int:grant_id>/status/": [
+        Logs(
+            lambda w: w.page("cw").get(f"/bevillinger/{w.grant.pk}/status/"),
+            200,
+            [("ann", "view")],
+        ),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/bevillinger/{w.grant.pk}/status/",
+                {"status": "suspended", "status_reason": "Indlagt"},
+            ),
+            302,
+            [("ann", "view"), ("ann", "change")],
+        ),
+    ],
+    # The citizen portal and ordering on a citizen's behalf.
+    "borger/": [
+        Logs(
+            lambda w: w.page("rep").get("/borger/"),
+            200,
+            [("ann", "search"), ("bo", "search")],
+            OWN,
+        ),
+        Logs(lambda w: w.page("ann").get("/borger/"), 302, [], OWN),
+    ],
+    "borger/<int:citizen_id>/": [
+        Logs(lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/"), 200, [("ann", "view")], OWN),
+        Logs(
+            lambda w: w.page("agent").get(f"/borger/{w.ann.pk}/", {"purpose": CALL}),
+            200,
+            [("ann", "view")],
+            CALL,
+        ),
+    ],
+    "borger/<int:citizen_id>/bekraeft/": Logs(
+        lambda w: w.page("ann").post(f"/borger/{w.ann.pk}/bekraeft/", _units(w)),
+        200,
+        [("ann", "view")],
+        OWN,
+    ),
+    "borger/<int:citizen_id>/bestil/": Logs(
+        lambda w: w.page("ann").post(
+            f"/borger/{w.ann.pk}/bestil/",
+            {"delivery_type": "registered_address", "gtin": BAG, "units": "1"},
+        ),
+        302,
+        [("ann", "create")],
+        OWN,
+    ),
+    "borger/<int:citizen_id>/bestillinger/": Logs(
+        lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/"),
+        200,
+        [("ann", "view")],
+        OWN,
+    ),
+    "borger/<int:citizen_id>/bestillinger/<int:order_id>/": [
+        Logs(
+            lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"),
+            200,
+            [("ann", "view")],
+            OWN,
+        ),
+        Logs(
+            lambda w: w.page("agent").get(
+                f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/", {"purpose": CALL}
+            ),
+            200,
+            [("ann", "view")],
+            CALL,
+        ),
+        # A service agent is asked for a purpose first.
+        Logs(
+            lambda w: w.page("agent").get(f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"),
+            200,
+            [],
+        ),
+        # Bo's order under Ann's address is not found, and nothing is logged.
+        Logs(
+            lambda w: w.page("cw").get(f"/borger/{w.ann.pk}/bestillinger/{w.held_bo.pk}/"),
+            404,
+            [],
+        ),
+    ],
+    "borger/<int:citizen_id>/bestillinger/<int:order_id>/annuller/": Logs(
+        lambda w: w.page("ann").post(f"/borger/{w.ann.pk}/bestillinger/{w.approved.pk}/annuller/"),
+        302,
+        [("ann", "change")],
+        OWN,
+    ),
+    # The caseworker's approval queue and its decisions (plain form and htmx card).
+    "godkendelser/": Logs(
+        lambda w: w.page("cw").get("/godkendelser/"), 200, [("ann", "view"), ("bo", "view")]
+    ),
+    "godkendelser/<int:order_id>/": [
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/godkendelser/{w.held.pk}/", {"decision": "approve", "message": "OK"}
+            ),
+            302,
+            [("ann", "change")],
+        ),
+        Logs(
+            # A refused decision (no reason given) answers the order's card again.
+            lambda w: w.page("cw").post(
+                f"/godkendelser/{w.held.pk}/",
+                {"decision": "reject"},
+                headers={"HX-Request": "true"},
+            ),
+            200,
+            [("ann", "view")],
+        ),
+    ],
+}
+
+ADMIN_REASON = (
+    "Django admin: staff users and reference data only; no model with a citizen's data is "
+    "registered (asserted in test_admin_holds_no_personal_data)"
+)
+PERSONAL_DATA_APPS = {"citizens", "grants", "orders", "audit"}
+
+
+def _api_routes() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return sorted(
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    )
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+def _as_openapi_path(pattern: str) -> str:
+    """'api/v1/orders/<int:order_id>' -> '/orders/{order_id}'."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", pattern.removeprefix("api/v1/"))
+
+
+def _page_routes() -> list[str]:
+    """Every URL pattern of the site except the API's operations (walked above) and Django
+    admin (test_admin_holds_no_personal_data); the API's own pages (root, docs, OpenAPI
+    document) are pages here."""
+    operations = {path for _, path in _api_routes()}
+    return sorted(
+        {
+            pattern
+            for pattern in _patterns(get_resolver())
+            if not pattern.startswith("admin/")
+            and not (pattern.startswith("api/v1/") and _as_openapi_path(pattern) in operations)
+        }
+    )
+
+
+def _cases(expectation: Expectation) -> list[Logs | NoPersonalData]:
+    return list(expectation) if isinstance(expectation, list) else [expectation]
+
+
+def test_every_api_route_is_classified() -> None:
+    routes = _api_routes()
+    assert len(routes) >= 18
+    unclassified = [r for r in routes if r not in API_ROUTES]
+    stale = [r for r in API_ROUTES if r not in routes]
+    assert (unclassified, stale) == ([], [])
+
+
+def test_every_page_is_classified() -> None:
+    routes = _page_routes()
+    assert len(routes) >= 36
+    unclassified = [r for r in routes if r not in PAGE_ROUTES]
+    stale = [r for r in PAGE_ROUTES if r not in routes]
+    assert (unclassified, stale) == ([], [])
+
+
+def test_admin_holds_no_personal_data() -> None:
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert registered & PERSONAL_DATA_APPS == set(), ADMIN_REASON
+
+
+def _check(case: Logs | NoPersonalData, channel: str) -> None:
+    world = World()
+    before = AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    response = case.call(world)
+    assert response.status_code == case.status, response.content.decode()[:500]
+    new = list(AccessLogEntry.objects.filter(seq__gt=before).order_by("seq"))
+    got = sorted((e.citizen_id, e.action, e.channel, e.purpose) for e in new)
+    if isinstance(case, NoPersonalData):
+        assert got == [], case.reason
+        return
+    want = sorted(
+        (world.citizen(who), action, channel, case.purpose) for who, action in case.entries
+    )
+    assert got == want
+    for entry in new:
+        assert entry.resource
+        assert "0101551234" not in entry.resource
+        assert "010155-1234" not in entry.resource
+
+
+def _params(routes: list[Any], table: dict[Any, Expectation]) -> list[Any]:
+    """One test per case; a route missing from the table still gets one (failing) test."""
+    return [
+        pytest.param(route, i, id=f"{' '.join(route) if isinstance(route, tuple) else route}#{i}")
+        for route in routes
+        for i in range(len(_cases(table[route])) if route in table else 1)
+    ]
+
+
+@pytest.mark.parametrize(("route", "case"), _params(_api_routes(), API_ROUTES))
+def test_api_route_writes_the_access_log(route: tuple[str, str], case: int) -> None:
+    assert route in API_ROUTES, f"classify {route} in API_ROUTES"
+    _check(_cases(API_ROUTES[route])[case], "api")
+
+
+@pytest.mark.parametrize(("pattern", "case"), _params(_page_routes(), PAGE_ROUTES))
+def test_page_writes_the_access_log(pattern: str, case: int) -> None:
+    assert pattern in PAGE_ROUTES, f"classify {pattern!r} in PAGE_ROUTES"
+    _check(_cases(PAGE_ROUTES[pattern])[case], "page")
