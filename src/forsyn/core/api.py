@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import ValidationError
 from pydantic import ConfigDict
 
 T = TypeVar("T")
@@ -38,8 +39,17 @@ def page(qs: "QuerySet[Any] | Sequence[Any]", *, limit: int, offset: int) -> tup
 
 
 def purpose_of(request: HttpRequest, purpose: str | None = None) -> str | None:
-    """The purpose of a personal-data read: the `purpose` parameter or the X-Purpose header."""
-    return purpose or request.headers.get("X-Purpose") or None
+    """The purpose of a personal-data read: a `purpose` field of a request body, else the
+    X-Purpose header. Never a query parameter: URLs end up in access logs (issue #8 §3)."""
+    refuse_in_query(request, "purpose", "send the purpose in the X-Purpose header, not in the URL")
+    return (purpose or request.headers.get("X-Purpose") or "").strip() or None
+
+
+def refuse_in_query(request: HttpRequest, name: str, msg: str) -> None:
+    """422 for personal data in the query string, instead of silently ignoring it (a list
+    request with an ignored `cpr` filter would answer with every citizen)."""
+    if name in request.GET:
+        raise ValidationError([{"loc": ["query", name], "msg": msg, "type": "value_error"}])
 
 
 def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, Any]:

@@ -123,21 +123,19 @@ def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
 
 
 @router.get("/citizens/{int:citizen_id}/orders", response=OrderList, summary="A citizen's orders")
-def citizen_orders(
-    request: HttpRequest, citizen_id: int, purpose: str | None = None
-) -> dict[str, Any]:
+def citizen_orders(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     orders = orders_for_citizen(
         user=request.user,
         citizen_id=citizen_id,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         resource="GET /citizens/{id}/orders",
     )
     return {"items": [order_out(o) for o in orders], "count": len(orders)}
 
 
 @router.post("/orders/{int:order_id}/cancel", response=OrderOut, summary="Cancel an order")
-def cancel_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
-    order_cancel(actor=request.user, order_id=order_id, purpose=purpose_of(request, purpose))
+def cancel_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+    order_cancel(actor=request.user, order_id=order_id, purpose=purpose_of(request))
     return order_out(order_get(user=request.user, order_id=order_id))
 
 
