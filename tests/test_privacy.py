@@ -1,0 +1,157 @@
+"""Issue #8 §3: no personal data where it does not belong (URLs, logs, caches, CDNs)."""
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.checks import run_checks
+from django.test import Client, override_settings
+
+from forsyn.audit.models import AccessLogEntry
+from forsyn.organisations.services import token_create
+from tests import factories as f
+from tests.conftest import LogLines, cpr_numbers_in
+
+pytestmark = pytest.mark.django_db
+
+CPR = "0101551234"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+@pytest.fixture
+def w() -> dict[str, Any]:
+    aarhus = f.municipality("751")
+    cw = f.make_user("caseworker", aarhus, username="cw")
+    citizen = f.CitizenFactory(municipality=aarhus, cpr=CPR, last_name="Mortensen")
+    client = Client()
+    client.login(username="cw", password="pw-for-tests-1")
+    return {"cw": cw, "citizen": citizen, "client": client}
+
+
+def test_cpr_search_by_api_and_page_leaves_no_cpr_in_logs_or_urls(
+    w: dict[str, Any], no_cpr_in_logs: LogLines
+) -> None:
+    auth = {"Authorization": f"Bearer {token_create(user=w['cw'])}"}
+    api = Client()
+    found = api.post(
+        "/api/v1/citizens/search",
+        {"cpr": "010155-1234"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert [c["id"] for c in found.json()["items"]] == [w["citizen"].pk]
+    page = w["client"].post("/borgere/", {"cpr": "010155-1234"})
+    assert "1 borger fundet" in page.content.decode()
+    # Every URL the pages send the browser to is free of CPR numbers.
+    hrefs = re.findall(r'(?:href|action)="([^"]*)"', page.content.decode())
+    assert f"/borgere/{w['citizen'].pk}/" in hrefs
+    assert [h for h in hrefs if cpr_numbers_in(h) or "purpose=" in h or "cpr=" in h] == []
+    # The old URL forms are refused instead of silently listing every citizen.
+    refused = api.get("/api/v1/citizens", {"cpr": CPR}, headers=auth)
+    assert (refused.status_code, refused.json()["detail"][0]["loc"]) == (422, ["query", "cpr"])
+    logging.getLogger("django.server").info('"GET /api/v1/citizens HTTP/1.1" 422 120')
+    assert no_cpr_in_logs.lines  # the guard saw the request lines
+    assert [line for line in no_cpr_in_logs.lines if cpr_numbers_in(line)] == []
+
+
+def test_the_guard_recognises_cpr_numbers() -> None:
+    assert cpr_numbers_in('"GET /api/v1/citizens?cpr=010155-1234 HTTP/1.1" 200') == [CPR]
+    assert cpr_numbers_in("cpr=0101551234&q=x") == [CPR]
+    # Not a date: not a CPR number; GTINs (13 digits) are not CPR runs.
+    assert cpr_numbers_in("order 9999991234 gtin 5700000000011") == []
+
+
+def test_purpose_travels_in_header_not_query(w: dict[str, Any]) -> None:
+    agent = f.make_user("service_agent", f.service_centre(), username="agent")
+    auth = {"Authorization": f"Bearer {token_create(user=agent)}"}
+    cid = w["citizen"].pk
+    in_url = Client().get(f"/api/v1/citizens/{cid}", {"purpose": "Opkald"}, headers=auth)
+    assert (in_url.status_code, in_url.json()["detail"][0]["loc"]) == (422, ["query", "purpose"])
+    assert AccessLogEntry.objects.count() == 0
+    ok = Client().get(f"/api/v1/citizens/{cid}", headers={**auth, "X-Purpose": "Opkald"})
+    assert ok.status_code == 200
+    assert list(AccessLogEntry.objects.values_list("purpose", flat=True)) == ["Opkald"]
+
+
+def test_stated_purpose_is_kept_in_session_not_url(w: dict[str, Any]) -> None:
+    f.make_user("service_agent", f.service_centre(), username="agent")
+    client = Client()
+    client.login(username="agent", password="pw-for-tests-1")
+    cid = w["citizen"].pk
+    page = client.post("/borgere/", {"cpr": CPR, "purpose": "Borger ringer"}).content.decode()
+    assert f'href="/borgere/{cid}/"' in page
+    detail = client.get(f"/borgere/{cid}/")
+    assert detail.status_code == 200
+    assert "purpose=" not in detail.content.decode()
+    assert list(AccessLogEntry.objects.values_list("action", "purpose")) == [
+        ("search", "Borger ringer"),
+        ("view", "Borger ringer"),
+    ]
+
+
+def test_no_store_on_pages_and_api(w: dict[str, Any]) -> None:
+    page = w["client"].get(f"/borgere/{w['citizen'].pk}/")
+    auth = {"Authorization": f"Bearer {token_create(user=w['cw'])}"}
+    api_ok = Client().get(f"/api/v1/citizens/{w['citizen'].pk}", headers=auth)
+    api_error = Client().get("/api/v1/citizens/999999", headers=auth)
+    unauthenticated = Client().get("/api/v1/citizens")
+    for response, status in [(page, 200), (api_ok, 200), (api_error, 404), (unauthenticated, 401)]:
+        assert response.status_code == status
+        assert (response["Cache-Control"], response["Pragma"]) == ("no-store, private", "no-cache")
+    # A public page to an anonymous visitor may be cached; no personal data is on it.
+    assert "Cache-Control" not in Client().get("/tilgaengelighed/")
+
+
+def _csp(response: Any) -> dict[str, list[str]]:
+    return {
+        name: values
+        for name, *values in (d.split() for d in response["Content-Security-Policy"].split(";"))
+    }
+
+
+def test_content_security_policy_header(w: dict[str, Any]) -> None:
+    assert _csp(w["client"].get("/borgere/")) == {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+
+
+def test_no_inline_script_or_style_in_templates() -> None:
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\sstyle=|\son[a-z]+=")
+    offenders = [
+        str(p.relative_to(settings.BASE_DIR))
+        for p in Path(settings.BASE_DIR).rglob("templates/**/*.html")
+        if inline.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_api_docs_use_only_local_static_files() -> None:
+    docs = Client().get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert re.findall(r"https?://", html) == []
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls == [
+        "/static/vendor/swagger-ui/swagger-ui.css",
+        "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/static/forsyn-swagger.js",
+    ]
+    for url in urls:
+        assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
+
+
+def test_mail_goes_to_files_by_default_and_production_needs_a_backend() -> None:
+    assert settings.EMAIL_FILE_PATH == settings.VAR_DIR / "mail"
+    with override_settings(DEBUG=False, EMAIL_BACKEND_CONFIGURED=False):
+        ids = [m.id for m in run_checks(include_deployment_checks=True)]
+        assert "forsyn.E310" in ids
+    with override_settings(DEBUG=False, EMAIL_BACKEND_CONFIGURED=True):
+        assert "forsyn.E310" not in [m.id for m in run_checks(include_deployment_checks=True)]
