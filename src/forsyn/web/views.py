@@ -51,7 +51,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
 
 
-def _purpose_or_form(request: HttpRequest, citizen_id: int) -> tuple[str | None, Any]:
+def _purpose_or_form(
+    request: HttpRequest, citizen_id: int
+) -> tuple[str | None, HttpResponse | None]:
     """The purpose stated for this citizen (posted now or kept in the session), or the page
     asking for one. A posted purpose is answered with a redirect to the same page, so the
     purpose never sits in a URL and a reload does not post again."""
@@ -107,7 +109,7 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         raise Http404
     purpose, answer = _purpose_or_form(request, citizen_id)
     if answer is not None:
-        return answer  # type: ignore[no-any-return]
+        return answer
     try:
         grants = grants_for_citizen(
             user=request.user,
@@ -149,7 +151,7 @@ def access_citizen_cached(request: HttpRequest, citizen_id: int) -> Any:
 def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     purpose, answer = _purpose_or_form(request, citizen_id)
     if answer is not None:
-        return answer  # type: ignore[no-any-return]
+        return answer
     try:
         citizen = access_citizen(
             user=request.user,
