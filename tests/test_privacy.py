@@ -108,7 +108,15 @@ def test_purpose_travels_in_header_not_query(w: dict[str, Any]) -> None:
     assert AccessLogEntry.objects.count() == 0
     ok = Client().get(f"/api/v1/citizens/{cid}", headers={**auth, "X-Purpose": "Opkald"})
     assert ok.status_code == 200
-    assert list(AccessLogEntry.objects.values_list("purpose", flat=True)) == ["Opkald"]
+    # Header bytes reach Django decoded as Latin-1: UTF-8 "ø" (C3 B8) and Latin-1 "ø" (F8).
+    utf8 = "Opfølgning".encode().decode("latin-1")
+    for sent in (utf8, "Opfølgning"):
+        Client().get(f"/api/v1/citizens/{cid}", headers={**auth, "X-Purpose": sent})
+    assert list(AccessLogEntry.objects.order_by("seq").values_list("purpose", flat=True)) == [
+        "Opkald",
+        "Opfølgning",
+        "Opfølgning",
+    ]
 
 
 def test_stated_purpose_is_kept_in_session_not_url(w: dict[str, Any]) -> None:

@@ -45,7 +45,16 @@ def purpose_of(request: HttpRequest, purpose: str | None = None) -> str | None:
     """The purpose of a personal-data read: a `purpose` field of a request body, else the
     X-Purpose header. Never a query parameter: URLs end up in access logs (issue #8 §3)."""
     refuse_in_query(request, "purpose", "send the purpose in the X-Purpose header, not in the URL")
-    return (purpose or request.headers.get("X-Purpose") or "").strip() or None
+    return (purpose or _header_text(request.headers.get("X-Purpose", ""))).strip() or None
+
+
+def _header_text(value: str) -> str:
+    """A header as the client meant it: WSGI decodes header bytes as Latin-1, so a UTF-8
+    "Opfølgning" arrives as "OpfÃ¸lgning"; a Latin-1 "ø" stays as it is."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def refuse_in_query(request: HttpRequest, name: str, msg: str) -> None:
