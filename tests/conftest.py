@@ -1,6 +1,10 @@
 from pathlib import Path
 from typing import Any
 
+import logging
+import re
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 
@@ -52,3 +56,69 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})["options"] = "-c forsyn.allow_audit_truncate=on"
+
+
+# -- No CPR number in any application log line (issue #8 §3) -----------------------------------
+# During every test a handler on the root logger, django.server (request lines, with their query
+# strings), django.request and celery collects each formatted record; a test after which any
+# line holds a valid CPR number fails. The live server of the browser tests logs its requests
+# through django.server too (Django's test server is quiet by default; here it is not).
+CPR_RUN = re.compile(r"\b\d{6}-?\d{4}\b")
+GUARDED_LOGGERS = ("", "django.server", "django.request", "celery")
+
+
+def cpr_numbers_in(text: str) -> list[str]:
+    """The valid CPR numbers in `text` (10 digits, optionally DDMMYY-XXXX)."""
+    from stdnum.dk import cpr
+
+    runs = (run.replace("-", "") for run in CPR_RUN.findall(text))
+    return [run for run in runs if cpr.is_valid(run)]
+
+
+class LogLines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def _reaches_root(name: str) -> bool:
+    logger: logging.Logger | None = logging.getLogger(name)
+    while logger is not None and logger.parent is not None:
+        if not logger.propagate:
+            return False
+        logger = logger.parent
+    return bool(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_logs_requests() -> Iterator[None]:
+    from django.core.servers.basehttp import WSGIRequestHandler
+    from django.test.testcases import QuietWSGIRequestHandler
+
+    quiet = QuietWSGIRequestHandler.log_message
+    QuietWSGIRequestHandler.log_message = WSGIRequestHandler.log_message  # type: ignore[method-assign]
+    yield
+    QuietWSGIRequestHandler.log_message = quiet  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def no_cpr_in_logs() -> Iterator[LogLines]:
+    handler = LogLines()
+    # Each record once: on the root, and on those guarded loggers whose records do not reach it.
+    loggers = [logging.getLogger(name) for name in GUARDED_LOGGERS if not _reaches_root(name)]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    leaking = [line for line in handler.lines if cpr_numbers_in(line)]
+    if leaking:
+        # Name the lines without repeating the numbers in the test report.
+        masked = [CPR_RUN.sub("<CPR>", line)[:300] for line in leaking]
+        pytest.fail("CPR number in application log:\n" + "\n".join(masked), pytrace=False)

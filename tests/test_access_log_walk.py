@@ -99,14 +99,22 @@ class World:
         client.force_login(self.users[user])
         return client
 
+    def stated(self, user: str, citizen_id: int, purpose: str) -> Client:
+        """A staff client that has posted its purpose for `citizen_id` (kept in the session)."""
+        client = self.page(user)
+        assert client.post(f"/borger/{citizen_id}/", {"purpose": purpose}).status_code == 302
+        return client
+
 
 class ApiClient:
     def __init__(self, user: User) -> None:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token_create(user=user)}"}
 
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+    def get(self, path: str, purpose: str | None = None, **params: Any) -> Any:
+        # The purpose travels in a header, never in the URL (issue #8 §3).
+        headers = {**self.headers, **({"X-Purpose": purpose} if purpose else {})}
+        return self.client.get(f"/api/v1{path}", params, headers=headers)
 
     def post(self, path: str, body: Any, **headers: str) -> Any:
         return self.client.post(
@@ -189,6 +197,19 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
         200,
         [("ann", "search"), ("bo", "search")],
     ),
+    ("POST", "/citizens/search"): [
+        Logs(
+            lambda w: w.api("cw").post("/citizens/search", {"cpr": "0101551234"}),
+            200,
+            [("ann", "search")],
+        ),
+        Logs(
+            lambda w: w.api("agent").post("/citizens/search", {"q": "Andersen", "purpose": CALL}),
+            200,
+            [("ann", "search"), ("bo", "search")],
+            CALL,
+        ),
+    ],
     ("GET", "/citizens/{citizen_id}"): [
         Logs(lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}"), 200, [("ann", "view")]),
         Logs(
@@ -337,6 +358,12 @@ PAGE_ROUTES: dict[str, Expectation] = {
         302,
     ),
     "produkter/": NoPersonalData("the assortment", lambda w: w.page("cw").get("/produkter/"), 200),
+    "koersler/": NoPersonalData(
+        "job runs: kinds, counts and periods", lambda w: w.page("cw").get("/koersler/"), 200
+    ),
+    "koersler/<int:run_id>/": NoPersonalData(
+        "one job run (none exists here)", lambda w: w.page("cw").get("/koersler/1/"), 404
+    ),
     "afdelingslager/": NoPersonalData(
         "ward stock: a hospital unit's own orders, no citizen",
         lambda w: w.page("ward").get("/afdelingslager/"),
@@ -385,12 +412,12 @@ PAGE_ROUTES: dict[str, Expectation] = {
     ),
     "borgere/": [
         Logs(
-            lambda w: w.page("cw").get("/borgere/", {"q": "Andersen"}),
+            lambda w: w.page("cw").post("/borgere/", {"q": "Andersen"}),
             200,
             [("ann", "search"), ("bo", "search")],
         ),
         Logs(
-            lambda w: w.page("agent").get("/borgere/", {"q": "Andersen", "purpose": CALL}),
+            lambda w: w.page("agent").post("/borgere/", {"q": "Andersen", "purpose": CALL}),
             200,
             [("ann", "search"), ("bo", "search")],
             CALL,
@@ -473,7 +500,7 @@ PAGE_ROUTES: dict[str, Expectation] = {
     "borger/<int:citizen_id>/": [
         Logs(lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/"), 200, [("ann", "view")], OWN),
         Logs(
-            lambda w: w.page("agent").get(f"/borger/{w.ann.pk}/", {"purpose": CALL}),
+            lambda w: w.stated("agent", w.ann.pk, CALL).get(f"/borger/{w.ann.pk}/"),
             200,
             [("ann", "view")],
             CALL,
@@ -508,8 +535,8 @@ PAGE_ROUTES: dict[str, Expectation] = {
             OWN,
         ),
         Logs(
-            lambda w: w.page("agent").get(
-                f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/", {"purpose": CALL}
+            lambda w: w.stated("agent", w.ann.pk, CALL).get(
+                f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"
             ),
             200,
             [("ann", "view")],

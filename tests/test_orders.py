@@ -306,7 +306,7 @@ def test_api_orders(w: dict) -> None:
         "body",
         "purpose",
     ]
-    cancelled = api.post(f"/orders/{out['id']}/cancel?purpose=Borger+ringer", {}).json()
+    cancelled = api.post(f"/orders/{out['id']}/cancel", {}, purpose="Borger ringer").json()
     assert cancelled.get("status") == "cancelled", cancelled
     bad = api.post("/orders", {**body, "lines": [{"gtin": "123", "order_units": 0}]})
     assert bad.status_code == 422

@@ -54,14 +54,14 @@ def test_wrong_password_message() -> None:
 
 
 def test_search_and_detail(w: dict) -> None:
-    page = w["client"].get("/borgere/", {"q": "Mortensen"}).content.decode()
+    page = w["client"].post("/borgere/", {"q": "Mortensen"}).content.decode()
     assert "1 borger fundet" in page
     assert f"/borgere/{w['citizen'].pk}/" in page
     detail = w["client"].get(f"/borgere/{w['citizen'].pk}/").content.decode()
     assert "Grethe Mortensen" in detail
     assert "SenSura Mio lukket pose" in detail
     assert AccessLogEntry.objects.filter(citizen_id=w["citizen"].pk).count() == 2
-    bad = w["client"].get("/borgere/", {"cpr": "123"}).content.decode()
+    bad = w["client"].post("/borgere/", {"cpr": "123"}).content.decode()
     assert "is not a valid CPR number" in bad
 
 
@@ -184,8 +184,13 @@ def test_service_agent_must_state_purpose() -> None:
     page = client.get(f"/borgere/{citizen.pk}/").content.decode()
     assert "Angiv et formål" in page
     assert AccessLogEntry.objects.count() == 0
-    assert client.get(f"/borgere/{citizen.pk}/", {"purpose": "Telefonopkald"}).status_code == 200
+    stated = client.post(f"/borgere/{citizen.pk}/", {"purpose": "Telefonopkald"})
+    assert (stated.status_code, stated["Location"]) == (302, f"/borgere/{citizen.pk}/")
+    assert AccessLogEntry.objects.count() == 0
+    # The purpose is kept in the session for this citizen: later pages need no ?purpose=.
+    assert client.get(f"/borgere/{citizen.pk}/").status_code == 200
     assert AccessLogEntry.objects.get().purpose == "Telefonopkald"
+    assert "Angiv et formål" in client.get(f"/borgere/{citizen.pk + 1}/").content.decode()
     del agent
 
 

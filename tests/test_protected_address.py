@@ -106,17 +106,23 @@ def w() -> dict[str, Any]:
 
 
 def _api(w: dict, role: str, path: str, **params: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token_create(user=w['users'][role])}"}
     if role in NEEDS_PURPOSE:
-        params["purpose"] = CALL
-    token = token_create(user=w["users"][role])
-    return Client().get(f"/api/v1{path}", params, headers={"Authorization": f"Bearer {token}"})
+        headers["X-Purpose"] = CALL  # never in the URL (issue #8 §3)
+    return Client().get(f"/api/v1{path}", params, headers=headers)
 
 
 def _page(w: dict, role: str, path: str, **params: Any) -> Any:
-    if role in NEEDS_PURPOSE:
-        params["purpose"] = CALL
     client = Client()
     client.force_login(w["users"][role])
+    if path == "/borgere/":  # the search form posts (no CPR or name in a URL)
+        if role in NEEDS_PURPOSE:
+            params["purpose"] = CALL
+        return client.post(path, params)
+    if role in NEEDS_PURPOSE:
+        # State the purpose once for the citizen, as the purpose page does; kept in the session.
+        stated = client.post(f"/borger/{w['pia'].pk}/", {"purpose": CALL})
+        assert stated.status_code == 302
     return client.get(path, params)
 
 

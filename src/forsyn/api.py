@@ -12,7 +12,7 @@ from ninja.security import HttpBearer
 from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
-from forsyn.core.api import field_errors
+from forsyn.core.api import LocalSwagger, field_errors
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.grants.api import router as grants_router
 from forsyn.orders.api import router as orders_router
@@ -37,14 +37,16 @@ api = NinjaAPI(
     description=(
         "Shared supply of health products to citizens. Authenticate with "
         "`Authorization: Bearer <token>` (`forsyn token create USERNAME`). Reads of a citizen's "
-        "data are logged with a purpose: the `purpose` parameter or an `X-Purpose` header "
-        "(required for service-centre staff). POST /orders takes an `Idempotency-Key` header: "
+        "data are logged with a purpose: an `X-Purpose` header or a `purpose` field of a request "
+        "body, never the URL (required for service-centre staff). Search by CPR with "
+        "POST /citizens/search. POST /orders takes an `Idempotency-Key` header: "
         "a retry with the same key returns the first order."
     ),
     urls_namespace="api-v1",
     auth=BearerAuth(),
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 api.add_router("/organisations", organisations_router)

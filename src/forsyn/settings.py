@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.core.env import DEV_SECRET_KEY, env_bool, env_list, env_str
@@ -55,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # -- Personal data in transit (issue #8 §3): no caching of personal data; CSP --
+    "forsyn.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "forsyn.urls"
@@ -134,10 +138,30 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
-EMAIL_BACKEND = env_str("FORSYN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# -- E-mail (issue #8 §3): receipts list health products, so they never go to the console (and
+# from there into application logs). Without FORSYN_EMAIL_BACKEND mail is written as files under
+# VAR_DIR/mail/ (the demo); production must configure a backend (a `check --deploy` error,
+# forsyn.core.checks_privacy). The test runner uses pytest-django's in-memory backend.
+EMAIL_BACKEND_CONFIGURED = bool(env_str("FORSYN_EMAIL_BACKEND", ""))
+EMAIL_BACKEND = env_str("FORSYN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str(
     "FORSYN_FROM_EMAIL", "Fælles Service Center <ikke-svar@forsyn.example>"
 )
+
+# -- Content-Security-Policy (issue #8 §3, django-csp 4): no inline script or style anywhere.
+# form-action 'self' suffices: the SAML log-in leaves by a redirect (GET), and the IdP's page
+# that posts the response to our ACS is the IdP's, not under this policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Application logs never carry CPR numbers or health data: personal-data access goes to the
 # access log (forsyn.audit), not here.

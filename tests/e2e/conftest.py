@@ -49,7 +49,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK")
+    # bypass_csp: axe-core is injected as an inline script; tests/e2e/test_csp.py checks the
+    # CSP itself with a context that does not bypass it.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="da-DK", bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -253,6 +253,7 @@ def may_view_all_job_runs(user: Any) -> bool:
     """Administrators see every job run; everyone else the runs they started."""
     return Role.ADMIN in _roles(user)
 
+
 # -- Protected addresses (issue #8 §3, docs/adr/0011) -------------------------------------------
 # A citizen with a protected address (navne- og adressebeskyttelse) is shown with the address
 # only to those who must deliver or decide: the citizen themself, the caseworkers of the

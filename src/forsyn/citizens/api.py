@@ -6,7 +6,7 @@ from pydantic import Field
 
 from forsyn.citizens.schemas import CitizenDetailOut, CitizenOut, citizen_out
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
-from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page, purpose_of
+from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, StrictSchema, page, purpose_of, refuse_in_query
 from forsyn.core.errors import DomainError
 
 router = Router(tags=["citizens"])
@@ -18,6 +18,15 @@ class CitizenPage(Schema):
 
 
 class CitizenFilter(Schema):
+    municipality: str | None = Field(None, max_length=20, description="municipality code")
+    q: str | None = Field(None, max_length=100, description="name or address")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class CitizenSearchIn(StrictSchema):
+    """A search that may name a CPR number: sent in the body, so no URL carries it."""
+
     cpr: str | None = Field(None, max_length=20)
     municipality: str | None = Field(None, max_length=20, description="municipality code")
     q: str | None = Field(None, max_length=100, description="name or address")
@@ -26,28 +35,63 @@ class CitizenFilter(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-@router.get("", response=CitizenPage, summary="Search citizens you may see")
-def citizens(request: HttpRequest, filters: Query[CitizenFilter]) -> dict[str, Any]:
+def _search(
+    request: HttpRequest,
+    *,
+    cpr: str | None,
+    municipality: str | None,
+    q: str | None,
+    purpose: str | None,
+    limit: int,
+    offset: int,
+    resource: str,
+) -> dict[str, Any]:
     try:
-        qs = citizen_search(
-            user=request.user, cpr=filters.cpr, municipality_code=filters.municipality, q=filters.q
-        )
+        qs = citizen_search(user=request.user, cpr=cpr, municipality_code=municipality, q=q)
     except ValueError as exc:
         raise DomainError("invalid CPR", code="cpr_invalid", fields={"cpr": str(exc)}) from None
-    purpose = purpose_of(request, filters.purpose)
-    items, count = page(qs, limit=filters.limit, offset=filters.offset)
+    items, count = page(qs, limit=limit, offset=offset)
     log_citizens_listed(
-        user=request.user, citizens=items, purpose=purpose, channel="api", resource="GET /citizens"
+        user=request.user, citizens=items, purpose=purpose, channel="api", resource=resource
     )
     return {"items": [citizen_out(request.user, c) for c in items], "count": count}
 
 
+@router.get("", response=CitizenPage, summary="List citizens you may see")
+def citizens(request: HttpRequest, filters: Query[CitizenFilter]) -> dict[str, Any]:
+    refuse_in_query(request, "cpr", "search by CPR with POST /citizens/search, not in the URL")
+    return _search(
+        request,
+        cpr=None,
+        municipality=filters.municipality,
+        q=filters.q,
+        purpose=purpose_of(request),
+        limit=filters.limit,
+        offset=filters.offset,
+        resource="GET /citizens",
+    )
+
+
+@router.post("/search", response=CitizenPage, summary="Search citizens you may see (by CPR too)")
+def citizens_search(request: HttpRequest, payload: CitizenSearchIn) -> dict[str, Any]:
+    return _search(
+        request,
+        cpr=payload.cpr,
+        municipality=payload.municipality,
+        q=payload.q,
+        purpose=purpose_of(request, payload.purpose),
+        limit=payload.limit,
+        offset=payload.offset,
+        resource="POST /citizens/search",
+    )
+
+
 @router.get("/{int:citizen_id}", response=CitizenDetailOut, summary="One citizen")
-def citizen(request: HttpRequest, citizen_id: int, purpose: str | None = None) -> dict[str, Any]:
+def citizen(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     c = access_citizen(
         user=request.user,
         citizen_id=citizen_id,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         channel="api",
         resource="GET /citizens/{id}",
     )

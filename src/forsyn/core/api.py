@@ -1,11 +1,15 @@
 """Shared pieces of the JSON API: pagination, purposes, error shapes."""
 
+import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Schema
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+from ninja.openapi.docs import Swagger
 from pydantic import ConfigDict
 
 T = TypeVar("T")
@@ -38,8 +42,26 @@ def page(qs: "QuerySet[Any] | Sequence[Any]", *, limit: int, offset: int) -> tup
 
 
 def purpose_of(request: HttpRequest, purpose: str | None = None) -> str | None:
-    """The purpose of a personal-data read: the `purpose` parameter or the X-Purpose header."""
-    return purpose or request.headers.get("X-Purpose") or None
+    """The purpose of a personal-data read: a `purpose` field of a request body, else the
+    X-Purpose header. Never a query parameter: URLs end up in access logs (issue #8 §3)."""
+    refuse_in_query(request, "purpose", "send the purpose in the X-Purpose header, not in the URL")
+    return (purpose or _header_text(request.headers.get("X-Purpose", ""))).strip() or None
+
+
+def _header_text(value: str) -> str:
+    """A header as the client meant it: WSGI decodes header bytes as Latin-1, so a UTF-8
+    "Opfølgning" arrives as "OpfÃ¸lgning"; a Latin-1 "ø" stays as it is."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def refuse_in_query(request: HttpRequest, name: str, msg: str) -> None:
+    """422 for personal data in the query string, instead of silently ignoring it (a list
+    request with an ignored `cpr` filter would answer with every citizen)."""
+    if name in request.GET:
+        raise ValidationError([{"loc": ["query", name], "msg": msg, "type": "value_error"}])
 
 
 def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, Any]:
@@ -53,3 +75,15 @@ def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, An
             for name, msg in fields.items()
         ]
     }
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from our own static files (no CDN; the page works offline) with its start-up
+    script in a file, so the page satisfies the Content-Security-Policy (issue #8 §3)."""
+
+    template = "api/swagger.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # validatorUrl None: Swagger UI would otherwise send the schema to swagger.io.
+        config = {**self.settings, "url": self.get_openapi_url(api, kwargs), "validatorUrl": None}
+        return render(request, self.template, {"swagger_settings": json.dumps(config), "api": api})

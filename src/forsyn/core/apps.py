@@ -8,3 +8,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the production start-up checks (forsyn.E001-E003).
         from forsyn.core import checks  # noqa: F401
+
+        from forsyn.core import checks_privacy  # noqa: F401  (registers the deploy checks)

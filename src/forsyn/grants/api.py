@@ -130,13 +130,11 @@ def grant_out(g: Grant) -> dict[str, Any]:
 
 
 @router.get("/citizens/{int:citizen_id}/grants", response=GrantList, summary="A citizen's grants")
-def citizen_grants(
-    request: HttpRequest, citizen_id: int, purpose: str | None = None
-) -> dict[str, Any]:
+def citizen_grants(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     grants = grants_for_citizen(
         user=request.user,
         citizen_id=citizen_id,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         channel="api",
         resource="GET /citizens/{id}/grants",
     )
@@ -164,8 +162,8 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
 
 
 @router.get("/grants/{int:grant_id}", response=GrantOut, summary="One grant")
-def get_grant(request: HttpRequest, grant_id: int, purpose: str | None = None) -> dict[str, Any]:
-    return _fresh(request, grant_id, purpose)
+def get_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    return _fresh(request, grant_id)
 
 
 @router.patch("/grants/{int:grant_id}", response=GrantOut, summary="Change a grant")

@@ -132,18 +132,16 @@ def create_order(
 
 
 @router.get("/orders/{int:order_id}", response=OrderOut, summary="One order")
-def get_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
-    return order_out(_read(request, order_id, purpose, "GET /orders/{id}"))
+def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+    return order_out(_read(request, order_id, None, "GET /orders/{id}"))
 
 
 @router.get("/citizens/{int:citizen_id}/orders", response=OrderList, summary="A citizen's orders")
-def citizen_orders(
-    request: HttpRequest, citizen_id: int, purpose: str | None = None
-) -> dict[str, Any]:
+def citizen_orders(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     orders = orders_for_citizen(
         user=request.user,
         citizen_id=citizen_id,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         channel="api",
         resource="GET /citizens/{id}/orders",
     )
@@ -151,21 +149,21 @@ def citizen_orders(
 
 
 @router.post("/orders/{int:order_id}/cancel", response=OrderOut, summary="Cancel an order")
-def cancel_order(request: HttpRequest, order_id: int, purpose: str | None = None) -> dict[str, Any]:
+def cancel_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
     order_cancel(
         actor=request.user,
         order_id=order_id,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         access_channel="api",
     )
-    return order_out(_read(request, order_id, purpose, "POST /orders/{id}/cancel"))
+    return order_out(_read(request, order_id, None, "POST /orders/{id}/cancel"))
 
 
 @router.get("/approvals", response=OrderList, summary="Orders awaiting your approval")
-def approval_queue(request: HttpRequest, purpose: str | None = None) -> dict[str, Any]:
+def approval_queue(request: HttpRequest) -> dict[str, Any]:
     orders = approvals(
         user=request.user,
-        purpose=purpose_of(request, purpose),
+        purpose=purpose_of(request),
         channel="api",
         resource="GET /approvals",
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from forsyn.access import policy
 from forsyn.access.forms import PurposeForm
+from forsyn.access.purpose import purpose_stated
 from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import log_citizens_listed
@@ -61,16 +62,15 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/portal_choose.html", {"citizens": citizens})
 
 
-def _purpose(request: HttpRequest) -> str | None:
-    return (request.GET.get("purpose") or request.POST.get("purpose") or "").strip() or None
-
-
 def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     if not policy.may_order_for(request.user):
         raise Http404
     try:
         citizen, products, notices = my_products(
-            user=request.user, citizen_id=citizen_id, purpose=_purpose(request), channel="page"
+            user=request.user,
+            citizen_id=citizen_id,
+            purpose=purpose_stated(request, citizen_id),
+            channel="page",
         )
     except NotFound:
         raise Http404 from None
@@ -79,14 +79,21 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
         "products": products,
         "notices": notices,
         "on_behalf": not policy.is_portal_user(request.user),
-        "purpose": _purpose(request) or "",
+        "purpose": purpose_stated(request, citizen_id) or "",
         "first_delivery": rules.first_delivery_date(timezone.localtime()),
     }
 
 
 @login_required
 def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    if policy.needs_purpose(request.user) and not _purpose(request):
+    if request.method == "POST":
+        # The purpose form posts here; the purpose is kept in the session (never in a URL).
+        form = PurposeForm(request.POST)
+        if not form.is_valid():
+            return render(request, "web/purpose.html", {"form": form})
+        purpose_stated(request, citizen_id)
+        return redirect("portal:products", citizen_id=citizen_id)
+    if policy.needs_purpose(request.user) and not purpose_stated(request, citizen_id):
         return render(request, "web/purpose.html", {"form": PurposeForm()})
     try:
         context = _context(request, citizen_id)
@@ -194,35 +201,26 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
             lines=lines,
             delivery=_delivery(form),
             idempotency_key=request.POST.get("idempotency_key", ""),
-            purpose=_purpose(request),
+            purpose=purpose_stated(request, citizen_id),
         )
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
         for msg in exc.fields.values():
             messages.error(request, _(msg))
-        return redirect(reverse("portal:products", args=[citizen_id]) + _purpose_query(request))
-    return redirect(
-        reverse("portal:receipt", args=[citizen_id, order.pk]) + _purpose_query(request)
-    )
-
-
-def _purpose_query(request: HttpRequest) -> str:
-    from urllib.parse import urlencode
-
-    purpose = _purpose(request)
-    return "?" + urlencode({"purpose": purpose}) if purpose else ""
+        return redirect("portal:products", citizen_id=citizen_id)
+    return redirect("portal:receipt", citizen_id=citizen_id, order_id=order.pk)
 
 
 @login_required
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
-    if policy.needs_purpose(request.user) and not _purpose(request):
+    if policy.needs_purpose(request.user) and not purpose_stated(request, citizen_id):
         return render(request, "web/purpose.html", {"form": PurposeForm()})
     try:
         order = order_get(
             user=request.user,
             order_id=order_id,
-            purpose=_purpose(request),
+            purpose=purpose_stated(request, citizen_id),
             channel="page",
             resource=f"receipt page: order {order_id}",
             citizen_id=citizen_id,
@@ -232,7 +230,7 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
     return render(
         request,
         "orders/receipt.html",
-        {"order": order, "citizen": order.citizen, "purpose": _purpose(request) or ""},
+        {"order": order, "citizen": order.citizen},
     )
 
 
@@ -240,7 +238,10 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
 def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         orders = orders_for_citizen(
-            user=request.user, citizen_id=citizen_id, purpose=_purpose(request), channel="page"
+            user=request.user,
+            citizen_id=citizen_id,
+            purpose=purpose_stated(request, citizen_id),
+            channel="page",
         )
     except (NotFound, DomainError):
         raise Http404 from None
@@ -248,7 +249,11 @@ def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return render(
         request,
         "orders/history.html",
-        {"orders": orders, "citizen": citizen, "purpose": _purpose(request) or ""},
+        {
+            "orders": orders,
+            "citizen": citizen,
+            "purpose": purpose_stated(request, citizen_id) or "",
+        },
     )
 
 
@@ -256,7 +261,9 @@ def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     try:
-        order_cancel(actor=request.user, order_id=order_id, purpose=_purpose(request))
+        order_cancel(
+            actor=request.user, order_id=order_id, purpose=purpose_stated(request, citizen_id)
+        )
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
@@ -264,7 +271,7 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
             messages.error(request, _(msg))
     else:
         messages.success(request, _("The order was cancelled."))
-    return redirect(reverse("portal:history", args=[citizen_id]) + _purpose_query(request))
+    return redirect("portal:history", citizen_id=citizen_id)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Staff pages. Each view validates input, calls one service or selector, and renders."""
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from forsyn.access import policy
+from forsyn.access.purpose import purpose_remember, purpose_stated
 from forsyn.audit.selectors import access_log_for_citizen
 from forsyn.catalogue.selectors import product_list
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
 from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
+from forsyn.grants.models import Grant
 from forsyn.grants.selectors import grant_get, grant_history, grants_for_citizen
 from forsyn.grants.services import GrantLineInput, grant_create, grant_update
 from forsyn.web.forms import (
@@ -50,28 +51,40 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
 
 
-def _purpose(request: HttpRequest) -> str | None:
-    return (request.GET.get("purpose") or request.POST.get("purpose") or "").strip() or None
-
-
-def _purpose_query(purpose: str | None) -> str:
-    return "?" + urlencode({"purpose": purpose}) if purpose else ""
+def _purpose_or_form(
+    request: HttpRequest, citizen_id: int
+) -> tuple[str | None, HttpResponse | None]:
+    """The purpose stated for this citizen (posted now or kept in the session), or the page
+    asking for one. A posted purpose is answered with a redirect to the same page, so the
+    purpose never sits in a URL and a reload does not post again."""
+    purpose = purpose_stated(request, citizen_id)
+    if request.method == "POST" and "purpose" in request.POST:
+        form = PurposeForm(request.POST)
+        if not form.is_valid():
+            return None, render(request, "web/purpose.html", {"form": form})
+        return purpose, redirect(request.path)
+    if policy.needs_purpose(request.user) and not purpose:
+        return None, render(request, "web/purpose.html", {"form": PurposeForm()})
+    return purpose, None
 
 
 @login_required
 def citizen_search_view(request: HttpRequest) -> HttpResponse:
+    """The search posts (CPR numbers and names stay out of URLs and access logs); further
+    pages are POST buttons carrying the same fields (docs/adr/0013)."""
     if not policy.sees_personal_data(request.user):
         raise Http404
-    form = CitizenSearchForm(request.GET or None)
+    form = CitizenSearchForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(request.user)}
     if form.is_bound and form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["cpr"]):
         data = form.cleaned_data
         try:
             qs = citizen_search(user=request.user, cpr=data["cpr"] or None, q=data["q"] or None)
-            page = Paginator(qs, 25).get_page(request.GET.get("page"))
+            page = Paginator(qs, 25).get_page(request.POST.get("page"))
+            listed = list(page.object_list)
             log_citizens_listed(
                 user=request.user,
-                citizens=list(page.object_list),
+                citizens=listed,
                 purpose=data["purpose"] or None,
                 channel="page",
                 resource="citizen search",
@@ -82,11 +95,11 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
             for field, msg in exc.fields.items():
                 form.add_error(field if field in form.fields else None, msg)
         else:
-            context.update(
-                page=page,
-                full_cpr=policy.shows_full_cpr(request.user),
-                purpose_query=_purpose_query(data["purpose"] or None),
+            # The purpose stated for the search covers opening the citizens it listed.
+            purpose_remember(
+                request, citizen_ids=[c.pk for c in listed], purpose=data["purpose"] or ""
             )
+            context.update(page=page, full_cpr=policy.shows_full_cpr(request.user))
     return render(request, "web/citizen_search.html", context)
 
 
@@ -94,9 +107,9 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
 def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if not policy.sees_personal_data(request.user):
         raise Http404
-    purpose = _purpose(request)
-    if policy.needs_purpose(request.user) and not purpose:
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
+    purpose, answer = _purpose_or_form(request, citizen_id)
+    if answer is not None:
+        return answer
     try:
         grants = grants_for_citizen(
             user=request.user,
@@ -120,7 +133,6 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
             ),
             "may_see_log": policy.may_view_access_log(request.user, citizen),
             "may_order": policy.may_order_for(request.user),
-            "purpose_query": _purpose_query(purpose),
         },
     )
 
@@ -137,11 +149,14 @@ def access_citizen_cached(request: HttpRequest, citizen_id: int) -> Any:
 
 @login_required
 def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    purpose, answer = _purpose_or_form(request, citizen_id)
+    if answer is not None:
+        return answer
     try:
         citizen = access_citizen(
             user=request.user,
             citizen_id=citizen_id,
-            purpose=_purpose(request),
+            purpose=purpose,
             channel="page",
             resource="access log page",
         )
@@ -250,11 +265,13 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 
 def _grant_or_404(request: HttpRequest, grant_id: int) -> Any:
+    # Only to find the purpose kept for the grant's citizen; grant_get applies the policy.
+    citizen_id = Grant.objects.filter(pk=grant_id).values_list("citizen_id", flat=True).first()
     try:
         return grant_get(
             user=request.user,
             grant_id=grant_id,
-            purpose=_purpose(request),
+            purpose=purpose_stated(request, citizen_id) if citizen_id else None,
             channel="page",
             resource="grant page",
         )
