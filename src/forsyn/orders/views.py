@@ -37,6 +37,7 @@ from forsyn.orders.services import (
     order_place,
     ward_order_place,
 )
+from forsyn.saml.decorators import portal_login_required
 
 MAX_UNITS = 99
 
@@ -76,7 +77,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     }
 
 
-@login_required
+@portal_login_required
 def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if policy.needs_purpose(request.user) and not _purpose(request):
         return render(request, "web/purpose.html", {"form": PurposeForm()})
@@ -121,7 +122,7 @@ def _delivery(form: DeliveryForm) -> DeliveryInput:
     )
 
 
-@login_required
+@portal_login_required
 @require_POST
 def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """Step 2: show what will be ordered; the final POST carries an idempotency key so a double
@@ -166,7 +167,7 @@ def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return render(request, "orders/confirm.html", context)
 
 
-@login_required
+@portal_login_required
 @require_POST
 def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
     form = DeliveryForm(request.POST)
@@ -206,7 +207,7 @@ def _purpose_query(request: HttpRequest) -> str:
     return "?" + urlencode({"purpose": purpose}) if purpose else ""
 
 
-@login_required
+@portal_login_required
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     try:
         order = order_get(user=request.user, order_id=order_id)
@@ -221,7 +222,7 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
     )
 
 
-@login_required
+@portal_login_required
 def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         orders = orders_for_citizen(
@@ -237,7 +238,7 @@ def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@portal_login_required
 @require_POST
 def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     try:
