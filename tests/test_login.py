@@ -24,9 +24,7 @@ LOCKED_WAIT = "Prøv igen om 15 minutter."
 
 
 def post_login(client: Client, username: str, password: str, address: str = "127.0.0.1") -> Any:
-    return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def logged_in(client: Client) -> bool:
@@ -60,20 +58,25 @@ def test_five_wrong_passwords_lock_the_account_then_the_right_one_is_refused(
     right = post_login(client, "cw", PASSWORD)
     assert right.status_code == 429
     page = right.content.decode()
-    assert LOCKED in page and LOCKED_WAIT in page
-    assert '<html lang="da">' in page and "Log ind for medarbejdere" in page  # the site's layout
+    assert LOCKED in page
+    assert LOCKED_WAIT in page
+    assert '<html lang="da">' in page
+    assert "Log ind for medarbejdere" in page
     assert WRONG not in page
     assert not logged_in(client)
     assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [
         ("cw", 6)
     ]
-    assert list(
-        AccessFailureLog.objects.order_by("pk").values_list("username", "locked_out")
-    ) == [("cw", False)] * 4 + [("cw", True)] * 2
+    assert (
+        list(AccessFailureLog.objects.order_by("pk").values_list("username", "locked_out"))
+        == [("cw", False)] * 4 + [("cw", True)] * 2
+    )
     ours = [r.getMessage() for r in caplog.records if r.name == "forsyn.login"]
-    assert ours == ["Staff log-in failed: account cw, address 127.0.0.1, path /login/"] * 4 + [
-        "Staff log-in locked out: account cw, address 127.0.0.1, path /login/"
-    ] * 2
+    assert (
+        ours
+        == ["Staff log-in failed: account cw, address 127.0.0.1, path /login/"] * 4
+        + ["Staff log-in locked out: account cw, address 127.0.0.1, path /login/"] * 2
+    )
     assert all(PASSWORD not in r.getMessage() for r in caplog.records)
     # Another account from the same address is not locked by one account's failures.
     other = f.make_user("caseworker", f.municipality("751"), username="cw2")
@@ -105,11 +108,14 @@ def test_a_cpr_number_typed_as_username_is_stored_and_logged_only_as_a_digest(
     for _ in range(2):
         post_login(Client(), "010155-1234", "whatever")
     attempt = AccessAttempt.objects.get()
-    assert attempt.username.startswith("masked-") and attempt.failures_since_start == 2
+    assert attempt.username.startswith("masked-")
+    assert attempt.failures_since_start == 2
     assert "010155" not in attempt.username + attempt.post_data
-    assert "010155" not in caplog.text and "0101551234" not in caplog.text
+    assert "010155" not in caplog.text
+    assert "0101551234" not in caplog.text
     ours = [r.getMessage() for r in caplog.records if r.name == "forsyn.login"]
-    assert len(ours) == 2 and ours[0] == ours[1]
+    assert len(ours) == 2
+    assert ours[0] == ours[1]
     assert ours[0].startswith("Staff log-in failed: account unknown:")
 
 
@@ -122,7 +128,8 @@ def test_twenty_failures_from_one_address_lock_every_account_there(cw: Any) -> N
     assert post_login(Client(), "cw", PASSWORD).status_code == 302  # below the address limit
     assert post_login(client, "guess-4", "wrong").status_code == 429  # the 20th failure
     refused = post_login(Client(), "cw2", PASSWORD)
-    assert refused.status_code == 429 and LOCKED in refused.content.decode()
+    assert refused.status_code == 429
+    assert LOCKED in refused.content.decode()
     # The account itself is not locked: from another address it logs in.
     elsewhere = Client()
     assert post_login(elsewhere, "cw2", PASSWORD, address="10.0.0.2").status_code == 302
@@ -172,7 +179,8 @@ def test_the_admin_site_lists_attempts_and_its_log_in_is_throttled_too(cw: Any) 
     client = Client()
     client.force_login(admin)
     page = client.get("/admin/axes/accessattempt/")
-    assert page.status_code == 200 and "cw" in page.content.decode()
+    assert page.status_code == 200
+    assert "cw" in page.content.decode()
     for _ in range(5):
         response = Client().post(
             "/admin/login/", {"username": "root", "password": "wrong"}, REMOTE_ADDR="10.0.0.3"

@@ -148,7 +148,8 @@ def test_the_portal_username_contains_no_part_of_the_cpr(citizen: Any) -> None:
     assert re.fullmatch(r"borger-[0-9a-f]{16}", username)
     digits = "".join(re.findall(r"\d+", username))
     assert all(CPR[i : i + 4] not in digits for i in range(len(CPR) - 3))
-    assert CPR not in username and "cpr" not in username
+    assert CPR not in username
+    assert "cpr" not in username
 
 
 def test_existing_cpr_usernames_are_renamed_by_the_migration(citizen: Any) -> None:
@@ -198,7 +199,8 @@ def test_after_the_mitid_log_in_the_citizen_lands_on_the_bookmarked_page(citizen
     bookmarked = f"/borger/{citizen.pk}/bestillinger/"
     login_page = client.get(client.get(bookmarked)["Location"]).content.decode()
     next_url = re.search(r'href="/saml/login/\?next=([^"]+)"', login_page)
-    assert next_url is not None and next_url.group(1) == bookmarked
+    assert next_url is not None
+    assert next_url.group(1) == bookmarked
     response = client.post("/saml/acs/", start_login(client, next_url.group(1)))
     assert response["Location"] == bookmarked
     assert client.get(bookmarked).status_code == 200
