@@ -216,3 +216,40 @@ def test_staff_on_a_portal_page_are_not_sent_to_a_log_in(citizen: Any) -> None:
     cw = browser()
     cw.force_login(f.make_user("caseworker", f.municipality("461")))
     assert cw.get(f"/borger/{citizen.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_accept_an_assertion_once_and_make_one_user(on_postgres: None) -> None:
+    import threading
+
+    from django.db import connection
+
+    from forsyn.saml.services import assertion_use, portal_user_for
+    from tests.conftest import ensure_reference_data
+
+    ensure_reference_data()
+    f.CitizenFactory(cpr=CPR)
+    barrier = threading.Barrier(2)
+    used: list[bool] = []
+    users: list[int] = []
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            used.append(assertion_use(assertion_id="_same", not_on_or_after=None))
+            barrier.wait()
+            user = portal_user_for(cpr=CPR, full_name="Karen")
+            assert user is not None
+            users.append(user.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(used) == [False, True]
+    assert len(users) == 2
+    assert users[0] == users[1]
+    assert User.objects.filter(cpr=CPR).count() == 1
