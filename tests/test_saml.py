@@ -253,3 +253,24 @@ def test_two_workers_racing_accept_an_assertion_once_and_make_one_user(on_postgr
     assert len(users) == 2
     assert users[0] == users[1]
     assert User.objects.filter(cpr=CPR).count() == 1
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"SAMLResponse": "garbage"},
+        {"SAMLResponse": ""},
+        {"SAMLResponse": "PHNhbWxwOlJlc3BvbnNlLz4="},  # <samlp:Response/>, unsigned
+        {"SAMLResponse": "\x00"},
+        {},
+    ],
+)
+def test_a_damaged_response_is_refused_not_a_server_error(
+    citizen: Any, form: dict[str, str]
+) -> None:
+    client = browser()
+    start_login(client)
+    response = client.post("/saml/acs/", form)
+    assert response.status_code == 403
+    assert FAILED in response.content.decode()
+    assert user_id(client) is None

@@ -84,7 +84,11 @@ def _acs(request: HttpRequest) -> HttpResponse:
     if not request_id:
         log.warning("SAML response rejected: no log-in pending in this browser")
         return _refused(request)
-    auth.process_response(request_id=request_id)
+    try:
+        auth.process_response(request_id=request_id)
+    except Exception as exc:  # damaged input (bad base64, not XML, no SAMLResponse): refuse
+        log.warning("SAML response rejected: unreadable (%s)", type(exc).__name__)
+        return _refused(request)
     errors = auth.get_errors()
     if errors or not auth.is_authenticated():
         # The reason goes to the log (no personal data in it), a plain message to the user.
