@@ -18,17 +18,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def analyst() -> Client:
-    f.make_user("analyst", f.service_centre(), username="analyst")
+    user = f.make_user("analyst", f.service_centre(), username="analyst")
     client = Client()
-    client.login(username="analyst", password="pw-for-tests-1")
+    client.force_login(user)
     return client
 
 
 def test_only_economics_roles(analyst: Client) -> None:
     assert analyst.get("/analyse/").status_code == 200
-    f.make_user("caseworker", f.municipality("751"), username="cw")
+    cw = f.make_user("caseworker", f.municipality("751"), username="cw")
     caseworker = Client()
-    caseworker.login(username="cw", password="pw-for-tests-1")
+    caseworker.force_login(cw)
     assert caseworker.get("/analyse/").status_code == 404
     assert caseworker.get("/analyse/business-case/").status_code == 404
     assert Client().get("/analyse/").status_code == 302

@@ -21,7 +21,7 @@ def w() -> dict:
     grant = f.GrantFactory(citizen=citizen)
     line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
     client = Client()
-    client.login(username="cw", password="pw-for-tests-1")
+    client.force_login(cw)
     return {
         "cw": cw,
         "citizen": citizen,
@@ -180,7 +180,7 @@ def test_service_agent_must_state_purpose() -> None:
     agent = f.make_user("service_agent", f.service_centre(), username="agent")
     citizen = f.CitizenFactory()
     client = Client()
-    client.login(username="agent", password="pw-for-tests-1")
+    client.force_login(agent)
     page = client.get(f"/borgere/{citizen.pk}/").content.decode()
     assert "Angiv et formål" in page
     assert AccessLogEntry.objects.count() == 0

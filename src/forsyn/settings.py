@@ -4,6 +4,7 @@ FORSYN_DEBUG, FORSYN_SECRET_KEY, DATABASE_URL, FORSYN_ALLOWED_HOSTS, FORSYN_BROK
 FORSYN_VAR_DIR. Without DATABASE_URL the embedded default is an SQLite file under var/.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -205,3 +206,31 @@ CELERY_BEAT_SCHEDULE = {
 # Days the service centre, the warehouse and the carriers close although they are not public
 # holidays (MM-DD); public holidays come from the `holidays` package (forsyn.core.calendar).
 FORSYN_CLOSED_DAYS = env_list("FORSYN_CLOSED_DAYS", ["06-05", "12-24", "12-31"])
+
+# -- Log-in throttling (issue #8 §2, docs/adr/0012-login-throttling-and-saml-replay.md) --
+# django-axes counts failed staff log-ins (password form and /admin/) per account and per client
+# address. FORSYN_LOGIN_FAILURE_LIMIT failures on one account, or FORSYN_LOGIN_IP_FAILURE_LIMIT
+# from one address (all accounts together), lock further attempts for
+# FORSYN_LOGIN_COOLOFF_MINUTES; each attempt while locked restarts the wait. An admin unlocks with
+# `forsyn axes_reset_username NAME` / `axes_reset_ip ADDRESS` or in /admin/axes/.
+# FORSYN_LOGIN_PROXY_COUNT: reverse proxies in front of gunicorn that append X-Forwarded-For
+# (0: the client is REMOTE_ADDR).
+FORSYN_LOGIN_FAILURE_LIMIT = int(env_str("FORSYN_LOGIN_FAILURE_LIMIT", "5"))
+FORSYN_LOGIN_IP_FAILURE_LIMIT = int(env_str("FORSYN_LOGIN_IP_FAILURE_LIMIT", "20"))
+FORSYN_LOGIN_COOLOFF_MINUTES = int(env_str("FORSYN_LOGIN_COOLOFF_MINUTES", "15"))
+FORSYN_LOGIN_PROXY_COUNT = int(env_str("FORSYN_LOGIN_PROXY_COUNT", "0"))
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out log-ins before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "forsyn.web.login.LoginThrottle"
+AXES_FAILURE_LIMIT = FORSYN_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=FORSYN_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = False  # a success must not clear the address's failures on other accounts
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one AccessFailureLog row per failure: the security log
+AXES_USERNAME_CALLABLE = "forsyn.web.login.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "forsyn.web.login.client_address"
+AXES_LOCKOUT_CALLABLE = "forsyn.web.login.lockout_response"

@@ -39,6 +39,7 @@ from forsyn.orders.services import (
     order_place,
     ward_order_place,
 )
+from forsyn.saml.decorators import portal_login_required
 
 MAX_UNITS = 99
 
@@ -84,7 +85,7 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     }
 
 
-@login_required
+@portal_login_required
 def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if request.method == "POST":
         # The purpose form posts here; the purpose is kept in the session (never in a URL).
@@ -136,7 +137,7 @@ def _delivery(form: DeliveryForm) -> DeliveryInput:
     )
 
 
-@login_required
+@portal_login_required
 @require_POST
 def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     """Step 2: show what will be ordered; the final POST carries an idempotency key so a double
@@ -181,7 +182,7 @@ def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return render(request, "orders/confirm.html", context)
 
 
-@login_required
+@portal_login_required
 @require_POST
 def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
     form = DeliveryForm(request.POST)
@@ -212,7 +213,7 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return redirect("portal:receipt", citizen_id=citizen_id, order_id=order.pk)
 
 
-@login_required
+@portal_login_required
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     if policy.needs_purpose(request.user) and not purpose_stated(request, citizen_id):
         return render(request, "web/purpose.html", {"form": PurposeForm()})
@@ -234,7 +235,7 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
     )
 
 
-@login_required
+@portal_login_required
 def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         orders = orders_for_citizen(
@@ -257,7 +258,7 @@ def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@portal_login_required
 @require_POST
 def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     try:

@@ -123,6 +123,16 @@ class User(AbstractUser):
     # number identifies them; they have no organisation and no roles.
     cpr = models.CharField(_("CPR number"), max_length=10, blank=True, db_index=True)
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One portal user per person: a first log-in racing in two workers cannot make two.
+            models.UniqueConstraint(
+                fields=["cpr"],
+                condition=Q(organisation__isnull=True) & ~Q(cpr=""),
+                name="user_portal_cpr_unique",
+            ),
+        ]
+
     @property
     def is_portal_user(self) -> bool:
         return bool(self.cpr) and self.organisation_id is None
