@@ -7,8 +7,10 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 # Benchmarks run like production (DEBUG off, PostgreSQL), which refuses to start without its own
-# secret key and access log key (forsyn.E001/E002). Fixed values: these databases are throwaway.
+# secret key, access log key and mail backend (forsyn.E001/E002/E310). Fixed values: these
+# databases are throwaway, and their mail goes nowhere.
 PRODUCTION_KEYS = {
+    "FORSYN_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     "FORSYN_SECRET_KEY": "bench-secret-key-not-for-any-real-deployment-0123456789abcdef",
     "FORSYN_AUDIT_KEY": "bench-audit-key-not-for-any-real-deployment-0123456789",
 }

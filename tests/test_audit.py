@@ -569,6 +569,7 @@ def test_production_refuses_the_demo_secret_key_and_a_missing_audit_key(
     settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
     settings.SECRET_KEY = DEV_SECRET_KEY  # type: ignore[attr-defined]
     settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND_CONFIGURED = False  # type: ignore[attr-defined]
     errors = _deploy_errors()
     assert "?: (forsyn.E001) SECRET_KEY is the repository's demo key." in errors
     assert (
@@ -578,7 +579,9 @@ def test_production_refuses_the_demo_secret_key_and_a_missing_audit_key(
         refuse_to_start_if_misconfigured()
     assert str(refused.value) == (
         "forsyn.E001: SECRET_KEY is the repository's demo key.; forsyn.E002: FORSYN_AUDIT_KEY is "
-        "not set: the access log cannot be signed. (docs/DEPLOYMENT.md)"
+        "not set: the access log cannot be signed.; forsyn.E310: FORSYN_EMAIL_BACKEND is not "
+        "set: production mail (receipts name health products) would be written to files under "
+        "var/mail/. (docs/DEPLOYMENT.md)"
     )
     settings.FORSYN_AUDIT_KEY = "too-short"  # type: ignore[attr-defined]
     assert "(forsyn.E003) FORSYN_AUDIT_KEY is shorter than 32 characters." in _deploy_errors()
@@ -589,6 +592,7 @@ def test_production_with_both_keys_starts(
 ) -> None:
     settings.FORSYN_PRODUCTION = True  # type: ignore[attr-defined]
     settings.SECRET_KEY = "a-production-secret-key-" + "x" * 40  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND_CONFIGURED = True  # type: ignore[attr-defined]
     call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     assert "forsyn.E" not in capsys.readouterr().err
     refuse_to_start_if_misconfigured()

@@ -27,7 +27,7 @@ def w() -> dict[str, Any]:
     cw = f.make_user("caseworker", aarhus, username="cw")
     citizen = f.CitizenFactory(municipality=aarhus, cpr=CPR, last_name="Mortensen")
     client = Client()
-    client.login(username="cw", password="pw-for-tests-1")
+    client.force_login(cw)
     return {"cw": cw, "citizen": citizen, "client": client}
 
 
@@ -78,9 +78,9 @@ def test_search_pages_by_post(w: dict[str, Any]) -> None:
 
 
 def test_stated_purpose_expires(w: dict[str, Any]) -> None:
-    f.make_user("service_agent", f.service_centre(), username="agent")
+    agent = f.make_user("service_agent", f.service_centre(), username="agent")
     client = Client()
-    client.login(username="agent", password="pw-for-tests-1")
+    client.force_login(agent)
     cid = w["citizen"].pk
     client.post(f"/borgere/{cid}/", {"purpose": "Borger ringer"})
     assert "Angiv et formål" not in client.get(f"/borgere/{cid}/").content.decode()
@@ -120,9 +120,9 @@ def test_purpose_travels_in_header_not_query(w: dict[str, Any]) -> None:
 
 
 def test_stated_purpose_is_kept_in_session_not_url(w: dict[str, Any]) -> None:
-    f.make_user("service_agent", f.service_centre(), username="agent")
+    agent = f.make_user("service_agent", f.service_centre(), username="agent")
     client = Client()
-    client.login(username="agent", password="pw-for-tests-1")
+    client.force_login(agent)
     cid = w["citizen"].pk
     page = client.post("/borgere/", {"cpr": CPR, "purpose": "Borger ringer"}).content.decode()
     assert f'href="/borgere/{cid}/"' in page
@@ -196,8 +196,8 @@ def test_api_docs_use_only_local_static_files() -> None:
 
 def test_mail_goes_to_files_by_default_and_production_needs_a_backend() -> None:
     assert settings.EMAIL_FILE_PATH == settings.VAR_DIR / "mail"
-    with override_settings(DEBUG=False, EMAIL_BACKEND_CONFIGURED=False):
+    with override_settings(FORSYN_PRODUCTION=True, EMAIL_BACKEND_CONFIGURED=False):
         ids = [m.id for m in run_checks(include_deployment_checks=True)]
         assert "forsyn.E310" in ids
-    with override_settings(DEBUG=False, EMAIL_BACKEND_CONFIGURED=True):
+    with override_settings(FORSYN_PRODUCTION=True, EMAIL_BACKEND_CONFIGURED=True):
         assert "forsyn.E310" not in [m.id for m in run_checks(include_deployment_checks=True)]

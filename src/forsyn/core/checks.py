@@ -54,7 +54,9 @@ def check_production_secrets(
 
 def refuse_to_start_if_misconfigured() -> None:
     """Called by wsgi.py: the application does not serve a request with these errors."""
-    errors = check_production_secrets()
+    from forsyn.core.checks_privacy import email_backend_configured
+
+    errors = [*check_production_secrets(), *email_backend_configured()]
     if errors:
         raise ImproperlyConfigured(
             "; ".join(f"{e.id}: {e.msg}" for e in errors) + " (docs/DEPLOYMENT.md)"

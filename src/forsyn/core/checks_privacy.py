@@ -14,7 +14,10 @@ E_EMAIL_BACKEND = "forsyn.E310"
 
 @register(Tags.security, deploy=True)
 def email_backend_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    if settings.DEBUG or getattr(settings, "EMAIL_BACKEND_CONFIGURED", True):
+    # Production as the other start-up checks define it (settings.FORSYN_PRODUCTION).
+    if not getattr(settings, "FORSYN_PRODUCTION", False):
+        return []
+    if getattr(settings, "EMAIL_BACKEND_CONFIGURED", True):
         return []
     return [
         Error(
