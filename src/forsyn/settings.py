@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "forsyn.contracts",
     "forsyn.grants",
     "forsyn.orders",
+    "forsyn.fulfilment",
     "forsyn.economics",
     "forsyn.demo",
     "forsyn.web",
@@ -163,3 +164,10 @@ FORSYN_DEMO_PASSWORD = env_str("FORSYN_DEMO_PASSWORD", "forsyn-demo-2026")
 # Days the service centre, the warehouse and the carriers close although they are not public
 # holidays (MM-DD); public holidays come from the `holidays` package (forsyn.core.calendar).
 FORSYN_CLOSED_DAYS = env_list("FORSYN_CLOSED_DAYS", ["06-05", "12-24", "12-31"])
+
+# -- Fulfilment (issue #10) --
+# Minimum remaining shelf life in days: of a lot allocated to a citizen delivery (per product
+# area code, else the default), and of goods accepted at receiving.
+FORSYN_MIN_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_SHELF_LIFE_DAYS", "180"))
+FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA: dict[str, int] = {}
+FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS", "180"))

@@ -1,0 +1,1 @@
+"""Outbox handlers of the fulfilment app (registered from FulfilmentConfig.ready)."""
