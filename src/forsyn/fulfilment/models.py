@@ -63,8 +63,7 @@ class StockLot(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_(
-            "The supplier for consignment stock (until picked), else the warehouse's "
-            "organisation."
+            "The supplier for consignment stock (until picked), else the warehouse's organisation."
         ),
     )
     status = models.CharField(
