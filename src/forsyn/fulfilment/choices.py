@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WarehouseKind(models.TextChoices):
@@ -15,12 +16,12 @@ class LotStatus(models.TextChoices):
 
 
 class MoveKind(models.TextChoices):
-    RECEIPT = "receipt", _("Receipt")
-    ALLOCATION = "allocation", _("Allocation")
-    RELEASE = "release", _("Release")
-    PICK = "pick", _("Pick")
-    ADJUSTMENT = "adjustment", _("Adjustment")
-    COUNT = "count", _("Count")
-    RETURN = "return", _("Return")
-    SCRAP = "scrap", _("Scrap")
-    RECALL = "recall", _("Recall")
+    RECEIPT = "receipt", pgettext_lazy("stock move", "Receipt")
+    ALLOCATION = "allocation", pgettext_lazy("stock move", "Allocation")
+    RELEASE = "release", pgettext_lazy("stock move", "Release")
+    PICK = "pick", pgettext_lazy("stock move", "Pick")
+    ADJUSTMENT = "adjustment", pgettext_lazy("stock move", "Adjustment")
+    COUNT = "count", pgettext_lazy("stock move", "Count")
+    RETURN = "return", pgettext_lazy("stock move", "Return")
+    SCRAP = "scrap", pgettext_lazy("stock move", "Scrap")
+    RECALL = "recall", pgettext_lazy("stock move", "Recall")

@@ -67,6 +67,12 @@ class ScanResult:
     serial: str | None = None
 
 
+def gtin_forms(gtin: str) -> list[str]:
+    """The ways a GTIN may be stored: as GTIN-14, -13, -12 or -8 (leading zeros dropped)."""
+    gtin14 = gtin.zfill(14)
+    return [gtin14[-n:] for n in (14, 13, 12, 8) if set(gtin14[:-n]) <= {"0"}]
+
+
 def _strip_symbology(text: str) -> str:
     if text.startswith("]") and len(text) >= SYMBOLOGY_PREFIX_LENGTH:
         return text[SYMBOLOGY_PREFIX_LENGTH:]

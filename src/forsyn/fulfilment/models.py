@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forsyn.fulfilment.choices import LotStatus, MoveKind, WarehouseKind
 
@@ -56,7 +57,7 @@ class StockLot(models.Model):
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="lots")
     product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
-    lot_number = models.CharField(_("lot number"), max_length=20)
+    lot_number = models.CharField(pgettext_lazy("stock", "lot number"), max_length=20)
     expires_on = models.DateField(_("expiry date"))
     owner = models.ForeignKey(
         "organisations.Organisation",

@@ -24,7 +24,7 @@ from forsyn.fulfilment.errors import (
     ReceiptRefused,
     ReceivingCode,
 )
-from forsyn.fulfilment.gs1 import ScanError, ScanResult, parse_scan
+from forsyn.fulfilment.gs1 import ScanError, ScanResult, gtin_forms, parse_scan
 from forsyn.fulfilment.lock_objects import orders_for_update, stock_lots_for_update
 from forsyn.fulfilment.models import Receipt, StockLot, StockMove, Warehouse
 from forsyn.fulfilment.rules import (
@@ -84,11 +84,6 @@ class ReceivedLine:
 class ReceiptDone:
     receipt: Receipt
     lines: list[ReceivedLine]
-
-
-def gtin_forms(gtin14: str) -> list[str]:
-    """The ways a 14-digit GTIN from a scan may be stored: as GTIN-14, -13, -12 or -8."""
-    return [gtin14[-n:] for n in (14, 13, 12, 8) if set(gtin14[:-n]) <= {"0"}]
 
 
 def _warehouse_for(actor: User, code: str) -> Warehouse:
