@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +23,7 @@ from tests.fulfilment.helpers import World, ledger_matches_totals, scan, world
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0))
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 GOOD = "270930"  # 2027-09-30: ~19 months left on 2026-03-02
 
 
