@@ -16,7 +16,9 @@ from forsyn.core.models import OutboxMessage
 from forsyn.core.outbox import outbox_dispatch
 from forsyn.fulfilment.errors import ReceiptRefused
 from forsyn.fulfilment.models import AppendOnly, Receipt, StockLot, StockMove
-from forsyn.fulfilment.services import orders_allocate, stock_receive
+from forsyn.fulfilment.services import order_release, orders_allocate, stock_receive
+from forsyn.orders.choices import OrderStatus
+from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from tests import factories as f
 from tests.fulfilment.helpers import World, ledger_matches_totals, scan, world
@@ -260,7 +262,6 @@ def test_allocate_fefo_oldest_first_and_back_order(w: World) -> None:
         (scan(w.bag.gtin, "EARLY", "270630"), 40),
         (scan(w.plate.gtin, "P1", GOOD), 10),
     )
-    StockLot.objects.filter(lot_number="LATE").update(status="available")
     newer = approved_order(w, {w.bag: 60, w.plate: 5}, placed=NOW - dt.timedelta(hours=1))
     older = approved_order(w, {w.bag: 50}, placed=NOW - dt.timedelta(days=1))
     short = approved_order(w, {w.plate: 20}, placed=NOW)
@@ -318,6 +319,33 @@ def test_allocation_statement_count_does_not_grow(w: World) -> None:
         assert len(result.allocated) == n
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+    assert ledger_matches_totals() == []
+
+
+def test_cancelling_an_allocated_order_releases_its_stock(w: World) -> None:
+    receive(w, (scan(w.bag.gtin, "B1", "270630"), 20), (scan(w.bag.gtin, "B2", GOOD), 50))
+    order = approved_order(w, {w.bag: 30, w.plate: 1})
+    other = approved_order(w, {w.bag: 5})
+    orders_allocate(order_ids=[order.pk, other.pk], at=NOW)
+    assert allocated_by_lot(order) == [("B1", 20), ("B2", 10)]
+    with pytest.raises(DomainError) as caught:
+        order_release(order_id=order.pk)
+    assert caught.value.code == "order_not_cancelled"
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        order_transition(locked, OrderStatus.CANCELLED, actor=None)
+    assert OutboxMessage.objects.filter(topic="order.cancelled").count() == 1
+    outbox_dispatch(now=timezone.now() + dt.timedelta(seconds=1))
+    releases = list(
+        StockMove.objects.filter(order=order, kind="release")
+        .order_by("lot__lot_number")
+        .values_list("lot__lot_number", "allocated_delta", "on_hand_delta", "reason")
+    )
+    assert releases == [("B1", -20, 0, "order cancelled"), ("B2", -10, 0, "order cancelled")]
+    totals = dict(StockLot.objects.values_list("lot_number", "allocated_quantity"))
+    assert totals == {"B1": 0, "B2": 5}  # the other order keeps its 5
+    assert order_release(order_id=order.pk) == 0  # a second delivery changes nothing
+    assert StockMove.objects.filter(kind="release").count() == 2
     assert ledger_matches_totals() == []
 
 

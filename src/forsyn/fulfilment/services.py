@@ -346,3 +346,53 @@ def back_orders_allocate(*, lot_ids: Sequence[int]) -> AllocationResult:
         .distinct()
     )
     return orders_allocate(order_ids=waiting)
+
+
+@transaction.atomic
+def order_release(
+    *, order_id: int, actor: User | None = None, at: dt.datetime | None = None
+) -> int:
+    """A cancelled order gives back the stock it still holds: one release move per order line
+    and lot, the lots' allocated totals lowered by the same. Idempotent (the outbox handler of
+    "order.cancelled" may run twice). Returns the pieces released."""
+    locked = orders_for_update([order_id])
+    if not locked:
+        return 0
+    if locked[0].status != OrderStatus.CANCELLED:
+        raise DomainError(
+            "only a cancelled order releases its stock",
+            code="order_not_cancelled",
+            fields={"status": f"order {order_id} is {locked[0].status}"},
+        )
+    held = [
+        (row["lot_id"], row["order_line_id"], row["total"])
+        for row in StockMove.objects.filter(order_id=order_id)
+        .values("lot_id", "order_line_id")
+        .annotate(total=Sum("allocated_delta"))
+        .order_by("lot_id", "order_line_id")
+        if row["total"] > 0
+    ]
+    if not held:
+        return 0
+    stock_lots_for_update({lot_id for lot_id, _, _ in held})
+    moment = at or timezone.now()
+    StockMove.objects.bulk_create(
+        [
+            StockMove(
+                kind=MoveKind.RELEASE,
+                lot_id=lot_id,
+                allocated_delta=-quantity,
+                order_id=order_id,
+                order_line_id=line_id,
+                reason="order cancelled",
+                actor=actor if actor is not None and actor.pk else None,
+                at=moment,
+            )
+            for lot_id, line_id, quantity in held
+        ]
+    )
+    freed: dict[int, int] = defaultdict(int)
+    for lot_id, _, quantity in held:
+        freed[lot_id] -= quantity
+    _bulk_add(freed, "allocated_quantity")
+    return sum(quantity for _, _, quantity in held)
