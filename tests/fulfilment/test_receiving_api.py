@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from forsyn.fulfilment.models import Receipt, StockLot, StockMove
 from tests import factories as f
@@ -13,7 +14,7 @@ from tests.fulfilment.helpers import World, scan, world
 from tests.test_api import Api
 
 pytestmark = pytest.mark.django_db
-GOOD = (dt.date.today() + dt.timedelta(days=600)).strftime("%y%m%d")  # noqa: DTZ011
+GOOD = (timezone.localdate() + dt.timedelta(days=600)).strftime("%y%m%d")
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_receive_and_read_stock(w: World) -> None:
     }
     created = api.post("/receipts", body)
     assert created.status_code == 201, created.json()
-    expiry = dt.datetime.strptime(GOOD, "%y%m%d").date().isoformat()  # noqa: DTZ007
+    expiry = (timezone.localdate() + dt.timedelta(days=600)).isoformat()
     assert created.json() == {
         "id": Receipt.objects.get().pk,
         "lines": [

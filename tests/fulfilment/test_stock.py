@@ -11,10 +11,12 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forsyn.access import policy
 from forsyn.core.errors import DomainError, PermissionDenied
 from forsyn.core.models import OutboxMessage
 from forsyn.core.outbox import outbox_dispatch
-from forsyn.fulfilment.errors import ReceiptRefused
+from forsyn.fulfilment.choices import LotStatus, MoveKind, WarehouseKind
+from forsyn.fulfilment.errors import RECEIVING_MESSAGES, ReceiptRefused
 from forsyn.fulfilment.models import AppendOnly, Receipt, StockLot, StockMove
 from forsyn.fulfilment.services import order_release, orders_allocate, stock_receive
 from forsyn.orders.choices import OrderStatus
@@ -231,6 +233,41 @@ def test_ledger_trigger_on_postgres(w: World, on_postgres: None) -> None:
         StockMove.objects.all()._raw_delete(StockMove.objects.db)
 
 
+@pytest.mark.parametrize(
+    ("role", "kind", "allowed"),
+    [
+        ("warehouse_operator", "logistics_provider", True),
+        ("admin", "service_centre", True),
+        ("service_agent", "service_centre", False),
+        ("caseworker", "municipality", False),
+        ("supplier_viewer", "supplier", False),
+        ("analyst", "service_centre", False),
+    ],
+)
+def test_may_operate_warehouse(role: str, kind: str, allowed: bool) -> None:
+    org = {
+        "municipality": lambda: f.municipality("751"),
+        "service_centre": f.service_centre,
+    }.get(kind, lambda: f.OrganisationFactory(kind=kind, code=f"{kind[:6]}-x"))()
+    assert policy.may_operate_warehouse(f.make_user(role, org)) is allowed
+
+
+def test_every_fulfilment_message_and_label_is_danish() -> None:
+    texts = [
+        *RECEIVING_MESSAGES.values(),
+        *(label for c in (WarehouseKind, LotStatus, MoveKind) for label in c.labels),
+    ]
+    with translation.override("en"):
+        english = [str(t) for t in texts]
+    with translation.override("da"):
+        danish = [str(t) for t in texts]
+    untranslated = [e for e, d in zip(english, danish, strict=True) if e == d]
+    assert untranslated == []
+    with translation.override("da"):
+        assert str(MoveKind.RECEIPT.label) == "Varemodtagelse"
+        assert str(StockLot._meta.get_field("lot_number").verbose_name) == "batchnummer"
+
+
 # -- Allocation ----------------------------------------------------------------------------
 
 
@@ -379,6 +416,36 @@ def test_ledger_sums_to_totals(w: World, steps: list[tuple[str, str, int]]) -> N
             for lot in StockLot.objects.all():
                 assert 0 <= lot.allocated_quantity <= lot.on_hand_quantity
         transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_receipts_of_a_new_lot_add_up(on_postgres: None) -> None:
+    from tests.conftest import ensure_reference_data
+
+    ensure_reference_data()
+    w = world()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def take_in(quantity: int) -> None:
+        barrier.wait()
+        try:
+            receive(w, (scan(w.bag.gtin, "NEW", GOOD), quantity))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_in, args=(q,)) for q in (30, 12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    lot = StockLot.objects.get()
+    assert (lot.lot_number, lot.on_hand_quantity) == ("NEW", 42)
+    assert StockMove.objects.count() == 2
+    assert ledger_matches_totals() == []
 
 
 # -- PostgreSQL: two allocations of one scarce lot at once ------------------------------------
