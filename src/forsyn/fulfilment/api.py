@@ -11,6 +11,7 @@ from forsyn.fulfilment.selectors import stock_list, warehouses_list
 from forsyn.fulfilment.services import MAX_LINE_QUANTITY, MAX_RECEIPT_LINES, stock_receive
 
 router = Router(tags=["fulfilment"])
+WAREHOUSE_CODE = r"^[-a-zA-Z0-9_]+$"
 
 
 class WarehouseOut(Schema):
@@ -30,7 +31,7 @@ class ReceiptLineIn(StrictSchema):
 
 
 class ReceiptIn(StrictSchema):
-    warehouse: str = Field(min_length=1, max_length=20)
+    warehouse: str = Field(min_length=1, max_length=20, pattern=WAREHOUSE_CODE)
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=MAX_RECEIPT_LINES)
 
 
@@ -107,8 +108,8 @@ def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str,
 
 
 class StockFilter(Schema):
-    gtin: str | None = Field(None, max_length=14)
-    warehouse: str | None = Field(None, max_length=20)
+    gtin: str | None = Field(None, pattern=r"^[0-9]{8,14}$")
+    warehouse: str | None = Field(None, max_length=20, pattern=WAREHOUSE_CODE)
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
