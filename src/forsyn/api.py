@@ -14,6 +14,7 @@ from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
 from forsyn.core.api import LocalSwagger, field_errors
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
+from forsyn.fulfilment.api import router as fulfilment_router
 from forsyn.grants.api import router as grants_router
 from forsyn.orders.api import router as orders_router
 from forsyn.organisations.api import router as organisations_router
@@ -55,6 +56,7 @@ api.add_router("/products", catalogue_router)
 api.add_router("/products", contracts_router)
 api.add_router("", grants_router)
 api.add_router("", orders_router, tags=["orders"])
+api.add_router("", fulfilment_router, tags=["fulfilment"])
 
 
 @api.exception_handler(DomainError)

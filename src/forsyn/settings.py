@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "forsyn.contracts",
     "forsyn.grants",
     "forsyn.orders",
+    "forsyn.fulfilment",
     "forsyn.economics",
     "forsyn.demo",
     "forsyn.web",
@@ -234,3 +235,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one AccessFailureLog row per failure: t
 AXES_USERNAME_CALLABLE = "forsyn.web.login.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "forsyn.web.login.client_address"
 AXES_LOCKOUT_CALLABLE = "forsyn.web.login.lockout_response"
+
+# -- Fulfilment (issue #10) --
+# Minimum remaining shelf life in days: of a lot allocated to a citizen delivery (per product
+# area code, else the default), and of goods accepted at receiving.
+FORSYN_MIN_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_SHELF_LIFE_DAYS", "180"))
+FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA: dict[str, int] = {}
+FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS", "180"))

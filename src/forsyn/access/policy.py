@@ -307,3 +307,24 @@ def may_see_protected_address(user: Any, citizen: Any) -> bool:
 def shows_address(user: Any, citizen: Any) -> bool:
     """Whether `user` is shown `citizen`'s address: always, unless it is protected."""
     return not citizen.is_address_protected or may_see_protected_address(user, citizen)
+
+# -- Fulfilment (issue #10) --
+WAREHOUSE_ROLES = frozenset({Role.WAREHOUSE_OPERATOR})
+
+
+def may_operate_warehouse(user: Any) -> bool:
+    """Receiving, stock and (later) waves: the logistics provider's warehouse operators, and
+    FSC's administrators."""
+    roles, kind = _roles(user), _org_kind(user)
+    if Role.ADMIN in roles:
+        return True
+    return kind == OrganisationKind.LOGISTICS_PROVIDER and bool(roles & WAREHOUSE_ROLES)
+
+
+def warehouses_operated(user: Any, warehouses: QuerySet[M]) -> QuerySet[M]:
+    """An operator works in the warehouses their organisation runs; an administrator in all."""
+    if not may_operate_warehouse(user):
+        return warehouses.none()
+    if Role.ADMIN in _roles(user):
+        return warehouses
+    return warehouses.filter(organisation_id=user.organisation_id)

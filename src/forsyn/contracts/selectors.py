@@ -38,3 +38,23 @@ def price_of(*, product_id: int, on: dt.date, user: Any | None = None) -> PriceS
 
 def contract_get(*, contract_id: int) -> Contract | None:
     return Contract.objects.select_related("lot__tender", "supplier").filter(pk=contract_id).first()
+
+
+def products_on_contract(*, product_ids: list[int], on: dt.date) -> set[int]:
+    """Which of the products have a price under a running contract on `on` (one query)."""
+    entries = PriceListEntry.objects.filter(product_id__in=product_ids, valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=on)
+    )
+    rows = entries.annotate(
+        contract_end=Coalesce("contract__extended_until", "contract__ends_on")
+    ).values_list(
+        "product_id",
+        "pk",
+        "contract_id",
+        "price",
+        "valid_from",
+        "valid_until",
+        "contract__starts_on",
+        "contract_end",
+    )
+    return {row[0] for row in rows if PriceSpan(*row[1:]).applies_on(on)}

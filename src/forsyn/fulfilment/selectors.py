@@ -1,0 +1,40 @@
+"""Reads of fulfilment, filtered by the access policy."""
+
+from typing import Any
+
+from forsyn.access import policy
+from forsyn.core.api import page
+from forsyn.core.errors import PermissionDenied
+from forsyn.fulfilment.gs1 import gtin_forms
+from forsyn.fulfilment.models import StockLot, Warehouse
+
+
+def _operator(user: Any) -> None:
+    if not policy.may_operate_warehouse(user):
+        raise PermissionDenied
+
+
+def warehouses_list(*, user: Any) -> list[Warehouse]:
+    _operator(user)
+    return list(policy.warehouses_operated(user, Warehouse.objects.order_by("code")))
+
+
+def stock_list(
+    *,
+    user: Any,
+    gtin: str | None = None,
+    warehouse_code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[StockLot], int]:
+    """Lots with stock (or allocations) in the warehouses `user` works in, by product and
+    earliest expiry; two queries."""
+    _operator(user)
+    warehouses = policy.warehouses_operated(user, Warehouse.objects.all())
+    lots = StockLot.objects.filter(warehouse__in=warehouses, on_hand_quantity__gt=0)
+    if gtin:
+        lots = lots.filter(product__gtin__in=gtin_forms(gtin))
+    if warehouse_code:
+        lots = lots.filter(warehouse__code=warehouse_code)
+    lots = lots.select_related("product").order_by("product__gtin", "expires_on", "pk")
+    return page(lots, limit=limit, offset=offset)
