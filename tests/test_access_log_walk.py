@@ -60,6 +60,11 @@ class World:
             "agent": f.make_user("service_agent", f.service_centre(), username="agent"),
             "analyst": f.make_user("analyst", f.service_centre(), username="analyst"),
             "ward": f.make_user("hospital_orderer", f.hospital_unit(), username="ward"),
+            "wh": f.make_user(
+                "warehouse_operator",
+                f.OrganisationFactory(kind="logistics_provider", code="LOGI"),
+                username="wh",
+            ),
             "ann": User.objects.create_user(username="borger-ann", cpr="0101551234"),
             "rep": User.objects.create_user(username="borger-rep", cpr="0303703456"),
         }
@@ -177,6 +182,19 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
         "organisations are public reference data",
         lambda w: w.api("cw").get("/organisations", kind="region"),
         200,
+    ),
+    ("GET", "/warehouses"): NoPersonalData(
+        "warehouses: codes and names", lambda w: w.api("wh").get("/warehouses"), 200
+    ),
+    ("GET", "/stock"): NoPersonalData(
+        "stock lots: products, lots, quantities", lambda w: w.api("wh").get("/stock"), 200
+    ),
+    ("POST", "/receipts"): NoPersonalData(
+        "goods received: products and lots (refused here: no such warehouse)",
+        lambda w: w.api("wh").post(
+            "/receipts", {"warehouse": "NONE", "lines": [{"scan": "x", "quantity": 1}]}
+        ),
+        422,
     ),
     ("GET", "/products"): NoPersonalData(
         "the assortment", lambda w: w.api("cw").get("/products"), 200
