@@ -173,7 +173,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FORSYN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes announces itself at INFO on every start, which would clutter every CLI command.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Citizen log-in (SAML 2.0 / OIOSAML 3). FORSYN_SAML_IDP_METADATA: NemLog-in's metadata file.
