@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: mounts each app's router; bearer-token authentication."""
 
 import logging
+import traceback
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from ninja.security import HttpBearer
 from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
-from forsyn.core.api import field_errors
+from forsyn.core.api import ErrorOut, field_errors
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.grants.api import router as grants_router
 from forsyn.orders.api import router as orders_router
@@ -31,7 +32,33 @@ class BearerAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ForsynAPI(NinjaAPI):
+    """The API with its error answers documented: every operation lists 401 (a token is
+    required), 422 (invalid input) and 500, and 404 where the path names an object, all in the
+    ErrorOut shape (issue #8 §4)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                extra = {401: "Unauthorized", 422: "Invalid input", 500: "Internal server error"}
+                if "{" in path:
+                    extra[404] = "Not found"
+                for status, text in extra.items():
+                    answers.setdefault(
+                        status,
+                        {"description": text, "content": {"application/json": {"schema": ref}}},
+                    )
+        return schema
+
+
+api = ForsynAPI(
     title="forsyn API",
     version="1",
     description=(
@@ -95,3 +122,19 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: JSON in the error shape, never Django's HTML page. The log names the
+    operation and the code path, not the exception's message, which may quote personal data
+    (a database error repeats the values it refused)."""
+    match = getattr(request, "resolver_match", None)
+    log.error(
+        "API %s %s failed with %s\n%s",
+        request.method,
+        match.route if match else "?",
+        type(exc).__name__,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+    return api.create_response(request, {"detail": "Internal server error"}, status=500)
