@@ -22,6 +22,8 @@ from forsyn.organisations.selectors import user_for_token
 
 log = logging.getLogger(__name__)
 
+TYPED_CODES = frozenset({"idempotency_key_reused"})
+
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
@@ -85,7 +87,9 @@ api.add_router("", orders_router, tags=["orders"])
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     fields = exc.fields or {"__all__": exc.message}
-    return api.create_response(request, field_errors(fields), status=422)
+    # Most refusals are plain value errors; a few carry their stable code as the error type.
+    type_ = exc.code if exc.code in TYPED_CODES else "value_error"
+    return api.create_response(request, field_errors(fields, type_=type_), status=422)
 
 
 @api.exception_handler(NotFound)
