@@ -56,6 +56,7 @@ PRICE_PLACES = Decimal("0.0001")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: a small file may unpack to gigabytes
 MAX_CELL_LENGTH = 1000  # any cell, before the column's own limit
 TEXT_LIMITS = {"party": 100, "product_number": 60, "description": 300, "unit": 20, "gtin": 20}
 NUMBER_LIMITS = {
@@ -138,6 +139,32 @@ def _capped(rows: Iterator[Sequence[Any]]) -> list[list[Any]]:
     return out
 
 
+def _count_xlsx_rows(source: Any) -> None:
+    """Refuse a sheet with more than MAX_ROWS rows, or that unpacks to more than
+    MAX_UNPACKED_BYTES, by counting its row elements in the raw XML: far faster than reading
+    the cells (a 180,000-row sheet in well under a second). _capped still counts the rows read,
+    should a file name its elements in an unusual way."""
+    rows = unpacked = 0
+    tail = b""
+    try:
+        while chunk := source.read(1024 * 1024):
+            unpacked += len(chunk)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise TableError(gettext_noop("unpacks to more than 200 MB"))
+            window = tail + chunk
+            rows += window.count(b"<row ") + window.count(b"<row>") - (
+                tail.count(b"<row ") + tail.count(b"<row>")
+            )
+            if rows > MAX_ROWS + 1:
+                raise TableError(
+                    gettext_noop("has more than %(max)s rows: split it into smaller files"),
+                    {"max": MAX_ROWS},
+                )
+            tail = chunk[-5:]
+    finally:
+        source.close()
+
+
 def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of a CSV or XLSX file. Raises ValueError (TableError) naming what is
     wrong."""
@@ -156,6 +183,7 @@ def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]
             ) from None
         try:
             sheet = book.worksheets[0]
+            _count_xlsx_rows(sheet._get_source())  # type: ignore[union-attr]
             rows = _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
         except TableError:
             raise
@@ -210,7 +238,7 @@ def _number(
         return None
     limit = NUMBER_LIMITS[column]
     if value > limit:
-        errors.append(RowError(row, column, gettext_noop("is more than %(max)s"), {"max": limit}))
+        errors.append(RowError(row, column, gettext_noop("is more than %(max)s"), {"max": int(limit)}))
         return None
     return value
 
