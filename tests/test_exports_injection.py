@@ -87,9 +87,13 @@ def _xlsx_rows(data: bytes) -> list[tuple[object, ...]]:
 
 
 def test_tender_volume_exports(analyst: Client) -> None:
-    as_csv = _csv_rows(analyst.get("/analyse/forbrug/", {"year": "2022", "download": "csv"}).content)
+    as_csv = _csv_rows(
+        analyst.get("/analyse/forbrug/", {"year": "2022", "download": "csv"}).content
+    )
     assert as_csv[1][2] == ESCAPED
-    as_xlsx = _xlsx_rows(analyst.get("/analyse/forbrug/", {"year": "2022", "download": "xlsx"}).content)
+    as_xlsx = _xlsx_rows(
+        analyst.get("/analyse/forbrug/", {"year": "2022", "download": "xlsx"}).content
+    )
     assert as_xlsx[1][2] == ESCAPED
 
 
@@ -116,7 +120,8 @@ def test_calculation_xlsx_export(analyst: Client) -> None:
     )
     rows = _xlsx_rows(response.content)
     parties = [r[1] for r in rows[1:]]
-    assert ESCAPED in parties and PAYLOAD not in parties
+    assert ESCAPED in parties
+    assert PAYLOAD not in parties
     deltas = [r[2] for r in rows[1:]]
     assert any(isinstance(d, int | float) and d < 0 for d in deltas)  # negatives stay numbers
 

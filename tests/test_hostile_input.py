@@ -113,9 +113,9 @@ def test_a_nul_in_any_query_header_path_or_body_field_is_a_422_naming_it(w: dict
             elif where == "header":
                 response = api.call(method, url, {}, **{name: "a\x00b"})
             elif param["schema"].get("type") == "string":  # a path parameter that takes text
-                response = api.call(method, path.removeprefix("/api/v1").replace(
-                    "{" + name + "}", "57%0000"
-                ))
+                response = api.call(
+                    method, path.removeprefix("/api/v1").replace("{" + name + "}", "57%0000")
+                )
             else:
                 continue
             assert (response.status_code, response.json()) == (422, nul_error(where, name)), (
@@ -133,9 +133,9 @@ def test_a_nul_in_any_query_header_path_or_body_field_is_a_422_naming_it(w: dict
             )
             checked += 1
         # The purpose header every personal-data read takes.
-        response = api.call(method, url, {} if "requestBody" in op else None, **{
-            "X-Purpose": "Borger\x00ringer"
-        })
+        response = api.call(
+            method, url, {} if "requestBody" in op else None, **{"X-Purpose": "Borger\x00ringer"}
+        )
         assert (response.status_code, response.json()) == (422, nul_error("header", "X-Purpose"))
         checked += 1
     assert checked >= 60
@@ -145,7 +145,10 @@ def test_a_nul_in_any_query_header_path_or_body_field_is_a_422_naming_it(w: dict
 def test_a_nul_deep_in_a_json_body_names_the_nested_field(w: dict) -> None:
     body = {
         "citizen": w["citizen"].pk,
-        "lines": [{"gtin": "5700000000011", "order_units": 1}, {"gtin": "57\x00", "order_units": 1}],
+        "lines": [
+            {"gtin": "5700000000011", "order_units": 1},
+            {"gtin": "57\x00", "order_units": 1},
+        ],
         "delivery": {"type": "registered_address"},
     }
     response = Api(w["agent"]).call("post", "/orders", body, **{"X-Purpose": "Opkald"})
@@ -176,15 +179,17 @@ def test_json_nested_100000_deep_is_a_422_not_a_recursion_error(w: dict) -> None
         422,
         {
             "detail": [
-                {"loc": ["body"], "msg": "is JSON nested deeper than 64 levels", "type": "json_too_deep"}
+                {
+                    "loc": ["body"],
+                    "msg": "is JSON nested deeper than 64 levels",
+                    "type": "json_too_deep",
+                }
             ]
         },
     )
 
 
-def test_pages_refuse_a_nul_with_a_danish_message_naming_the_field(
-    w: dict, client: Client
-) -> None:
+def test_pages_refuse_a_nul_with_a_danish_message_naming_the_field(w: dict, client: Client) -> None:
     client.force_login(w["cw"])
     response = client.get("/borgere/", {"q": "Jen\x00sen"})
     assert response.status_code == 400
@@ -324,7 +329,9 @@ def test_channel_in_the_body_is_refused_and_the_channel_follows_the_actor(w: dic
 # -- Ward orders: a hard cap and holds for large ones --
 
 
-LIMITS = rules.WardLimits(max_pieces=3000, hold_total_pieces=1500, line_factor=10, first_line_pieces=600)
+LIMITS = rules.WardLimits(
+    max_pieces=3000, hold_total_pieces=1500, line_factor=10, first_line_pieces=600
+)
 
 
 @pytest.mark.parametrize(
@@ -449,9 +456,7 @@ def test_who_may_cancel_a_municipality_paid_order(w: dict, who: str, may: bool) 
         client.post(f"/borger/{w['citizen'].pk}/bestillinger/{order_id}/annuller/")
         status = Order.objects.get(pk=order_id).status
     else:
-        response = Api(actor).call(
-            "post", f"/orders/{order_id}/cancel?purpose=Opkald", None
-        )
+        response = Api(actor).call("post", f"/orders/{order_id}/cancel?purpose=Opkald", None)
         status = Order.objects.get(pk=order_id).status
         if not may:
             assert (response.status_code, response.json()["detail"][0]["msg"]) == (

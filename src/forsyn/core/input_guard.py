@@ -9,7 +9,7 @@ a page answers 400 with a Danish message naming the field.
 """
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -77,11 +77,6 @@ def _nul_in_json(value: Any, loc: Loc) -> Loc | None:
     return None
 
 
-def _headers(request: HttpRequest) -> Iterator[tuple[str, str]]:
-    for name, value in request.headers.items():
-        yield name, value
-
-
 def check_request(request: HttpRequest) -> None:
     """Raise BadInput for a NUL in the query, cookies, headers, form fields, file names or a
     JSON body, or for a JSON body nested deeper than MAX_JSON_DEPTH."""
@@ -92,7 +87,7 @@ def check_request(request: HttpRequest) -> None:
     for name, value in request.COOKIES.items():
         if NUL in name or NUL in value:
             raise BadInput(["cookie", name.replace(NUL, "\\u0000")], nul, "string_nul")
-    for name, value in _headers(request):
+    for name, value in request.headers.items():
         if NUL in value:
             raise BadInput(["header", name], nul, "string_nul")
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):

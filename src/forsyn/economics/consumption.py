@@ -152,8 +152,10 @@ def _count_xlsx_rows(source: Any) -> None:
             if unpacked > MAX_UNPACKED_BYTES:
                 raise TableError(gettext_noop("unpacks to more than 200 MB"))
             window = tail + chunk
-            rows += window.count(b"<row ") + window.count(b"<row>") - (
-                tail.count(b"<row ") + tail.count(b"<row>")
+            rows += (
+                window.count(b"<row ")
+                + window.count(b"<row>")
+                - (tail.count(b"<row ") + tail.count(b"<row>"))
             )
             if rows > MAX_ROWS + 1:
                 raise TableError(
@@ -183,7 +185,7 @@ def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]
             ) from None
         try:
             sheet = book.worksheets[0]
-            _count_xlsx_rows(sheet._get_source())  # type: ignore[union-attr]
+            _count_xlsx_rows(sheet._get_source())
             rows = _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
         except TableError:
             raise
@@ -238,7 +240,9 @@ def _number(
         return None
     limit = NUMBER_LIMITS[column]
     if value > limit:
-        errors.append(RowError(row, column, gettext_noop("is more than %(max)s"), {"max": int(limit)}))
+        errors.append(
+            RowError(row, column, gettext_noop("is more than %(max)s"), {"max": int(limit)})
+        )
         return None
     return value
 

@@ -314,7 +314,7 @@ def consumption_upload_create(
     )
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No worker (demo, tests): import now, inside this request.
-        import_consumption_upload.apply(args=[upload.pk])
+        import_consumption_upload.apply(args=(upload.pk,))
         upload.refresh_from_db()
     else:
         transaction.on_commit(lambda: import_consumption_upload.delay(upload.pk))

@@ -16,7 +16,6 @@ from forsyn.access import policy
 from forsyn.economics.calculations import CALCULATIONS, Calculation, Presentation
 from forsyn.economics.charts import Series, line_chart
 from forsyn.economics.errors import InputError
-from forsyn.economics.parsing import load_json_input
 from forsyn.economics.exports import to_csv, to_pdf, to_xlsx
 from forsyn.economics.forms import (
     CalculationForm,
@@ -25,6 +24,7 @@ from forsyn.economics.forms import (
     GainsForm,
 )
 from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
+from forsyn.economics.parsing import load_json_input
 from forsyn.economics.services import (
     consumption_upload_create,
     equalization_input_from_consumption,
@@ -200,9 +200,7 @@ def _outcome(upload: ConsumptionUpload) -> dict[str, Any]:
 def upload_status(request: HttpRequest, upload_id: int) -> HttpResponse:
     """A file being imported in the background: "Processing…", refreshing itself, then the
     outcome."""
-    upload = get_object_or_404(
-        ConsumptionUpload.objects.defer("data"), pk=upload_id
-    )
+    upload = get_object_or_404(ConsumptionUpload.objects.defer("data"), pk=upload_id)
     pending = upload.status == ConsumptionUpload.Status.PENDING
     response = render(
         request,

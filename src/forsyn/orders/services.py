@@ -140,9 +140,7 @@ def _replayed(actor: Any, key: str, digest: str) -> Order | None:
         raise DomainError(
             "Idempotency-Key reused with a different request",
             code="idempotency_key_reused",
-            fields={
-                "Idempotency-Key": "was used before with a different request: use a new key"
-            },
+            fields={"Idempotency-Key": "was used before with a different request: use a new key"},
         )
     return first
 

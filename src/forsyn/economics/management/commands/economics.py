@@ -7,12 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forsyn.economics.allocation import allocate_input
-from forsyn.economics.consumption import MAX_FILE_BYTES
 from forsyn.economics.business_case import evaluate, parse_business_case
+from forsyn.economics.consumption import MAX_FILE_BYTES
 from forsyn.economics.equalization import equalize_input
 from forsyn.economics.errors import InputError
-from forsyn.economics.parsing import MAX_INPUT_BYTES, decimal_of, load_json_input
 from forsyn.economics.exports import to_csv, to_xlsx
+from forsyn.economics.parsing import MAX_INPUT_BYTES, decimal_of, load_json_input
 from forsyn.economics.services import (
     consumption_import,
     equalization_input_from_consumption,
