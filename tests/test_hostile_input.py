@@ -466,3 +466,27 @@ def test_who_may_cancel_a_municipality_paid_order(w: dict, who: str, may: bool) 
     assert status == ("cancelled" if may else "approved")
     if not may:
         assert OrderEvent.objects.filter(order_id=order_id).count() == events
+
+
+# -- Numbers typed into pages --
+
+
+@pytest.mark.parametrize("units", ["²", "9" * 5000])
+def test_a_superscript_or_endless_number_of_packs_is_a_danish_error(
+    w: dict, client: Client, units: str
+) -> None:
+    client.force_login(User.objects.create_user(username="borger-1", cpr="0101551234"))
+    response = client.post(
+        f"/borger/{w['citizen'].pk}/bekraeft/",
+        {"units-5700000000011": units, "delivery_type": "registered_address"},
+    )
+    assert response.status_code == 422
+    assert "angiv et helt antal pakninger fra 0 til 99." in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 30])
+def test_a_year_that_is_no_year_shows_the_page(client: Client, year: str) -> None:
+    client.force_login(f.make_user("analyst", f.service_centre()))
+    response = client.get("/analyse/forbrug/", {"year": year, "download": "csv"})
+    assert (response.status_code, response["Content-Type"]) == (200, "text/html; charset=utf-8")

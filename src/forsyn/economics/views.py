@@ -151,7 +151,7 @@ def consumption(request: HttpRequest) -> HttpResponse:
             return redirect("economics:upload", upload_id=stored.pk)
         context["import_result"] = _outcome(stored)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdecimal() and len(year) <= 4:  # a year; "²" is a digit but no number
         volumes = tender_volumes(year=int(year))
         if request.GET.get("download") in ("csv", "xlsx"):
             header = [

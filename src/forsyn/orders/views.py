@@ -97,7 +97,7 @@ def _requested_lines(
         raw = request.POST.get(f"units-{item.product.gtin}", "").strip()
         if not raw or raw == "0":
             continue
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_UNITS:
+        if not (raw.isdecimal() and len(raw) <= 3) or not 0 < int(raw) <= MAX_UNITS:
             errors.append(
                 _("%(name)s: give a whole number of packs from 0 to %(max)s.")
                 % {"name": item.product.name, "max": MAX_UNITS}
@@ -177,7 +177,7 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
         for gtin, units in zip(
             request.POST.getlist("gtin"), request.POST.getlist("units"), strict=False
         )
-        if units.isdigit() and 0 < int(units) <= MAX_UNITS
+        if units.isdecimal() and len(units) <= 3 and 0 < int(units) <= MAX_UNITS
     ]
     try:
         order, _ = order_place(
