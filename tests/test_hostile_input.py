@@ -3,6 +3,7 @@ the OpenAPI error answers, Idempotency-Key reuse, the caller-chosen channel, war
 and who may cancel an order."""
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -156,6 +157,16 @@ def test_a_nul_deep_in_a_json_body_names_the_nested_field(w: dict) -> None:
         422,
         nul_error("body", "lines", 1, "gtin"),
     )
+    assert Order.objects.count() == 0
+
+
+def test_a_nul_in_a_body_sent_as_plain_text_is_refused_too(w: dict) -> None:
+    api = Api(w["agent"])
+    body = json.dumps({**_order_body(w), "purpose": "Opkald\x00"})
+    response = api.client.post(
+        "/api/v1/orders", body, content_type="text/plain", headers=api.headers
+    )
+    assert (response.status_code, response.json()) == (422, nul_error("body", "purpose"))
     assert Order.objects.count() == 0
 
 
@@ -490,3 +501,15 @@ def test_a_year_that_is_no_year_shows_the_page(client: Client, year: str) -> Non
     client.force_login(f.make_user("analyst", f.service_centre()))
     response = client.get("/analyse/forbrug/", {"year": year, "download": "csv"})
     assert (response.status_code, response["Content-Type"]) == (200, "text/html; charset=utf-8")
+
+
+def test_ward_page_says_a_large_order_waits_for_a_colleague(
+    w: dict, settings: Any, client: Client
+) -> None:
+    settings.FORSYN_WARD_ORDER_LIMITS = LIMITS
+    client.force_login(w["orderer"])
+    post = {"idempotency_key": "k", "r0-product": "5700000000011", "r0-order_units": "21"}
+    page = client.post("/afdelingslager/", post, follow=True).content.decode()
+    order = Order.objects.get(kind="ward")
+    assert order.status == "awaiting_approval"
+    assert f"Afdelingsbestilling {order.pk} er stor: den afventer en kollegas godkendelse." in page

@@ -20,6 +20,7 @@ from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
+from forsyn.orders.choices import OrderStatus
 from forsyn.orders.forms import WARD_ROWS, DecisionForm, DeliveryForm, WardLineForm
 from forsyn.orders.selectors import (
     approvals,
@@ -335,7 +336,13 @@ def ward_order(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = [_(m) for m in exc.fields.values()]
         else:
-            if created:
+            if created and order.status == OrderStatus.AWAITING_APPROVAL:
+                messages.warning(
+                    request,
+                    _("Ward order %(id)s is large: it waits for a colleague's approval.")
+                    % {"id": order.pk},
+                )
+            elif created:
                 messages.success(request, _("Ward order %(id)s is placed.") % {"id": order.pk})
             return HttpResponseRedirect(reverse("ward-order"))
     recent = (
