@@ -340,3 +340,48 @@ def test_with_a_worker_the_upload_waits_and_the_page_shows_its_status(
     upload.refresh_from_db()
     assert (upload.status, bytes(upload.data), ConsumptionRow.objects.count()) == ("done", b"", 5)
     assert consumption_upload_process(upload_id=upload.pk) is None  # a second run: nothing
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["tender-volumes", "--year", "9" * 30],
+            "argument --year: '99999999999999999999' is not a year from 2000 to 2100",
+        ),
+        (
+            ["realised-gains", "--baseline-year", "²", "--expected-discount", "0.1"],
+            "argument --baseline-year: '²' is not a year from 2000 to 2100",
+        ),
+        (
+            ["export-consumption", "--output", "x.csv", "--batch", "9" * 30],
+            "argument --batch: '99999999999999999999' is not a batch number",
+        ),
+        (
+            ["equalize", "--from-consumption", "99999", "--prices-on", "2025-01-01"],
+            "argument --from-consumption: '99999' is not a year from 2000 to 2100",
+        ),
+    ],
+)
+def test_cli_numbers_that_are_no_year_or_batch_are_one_line_errors(
+    args: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("economics", *args)
+    assert str(exc.value) == f"Error: {message}"
+
+
+def test_from_the_command_line_a_bad_year_exits_2_without_a_traceback() -> None:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "forsyn", "economics", "tender-volumes", "--year", "9" * 30],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "forsyn.settings"},
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1].endswith(
+        "error: argument --year: '99999999999999999999' is not a year from 2000 to 2100"
+    )
+    assert "Traceback" not in done.stderr

@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 import json
 from decimal import Decimal
@@ -70,6 +71,19 @@ def _decimal(text: str, field: str) -> Decimal:
         raise _fail(str(exc)) from None
 
 
+def _year(text: str) -> int:
+    """A year option: 2000–2100 (a 30-digit number would overflow the database query)."""
+    if not (text.isdecimal() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a year from 2000 to 2100")
+    return int(text)
+
+
+def _id(text: str) -> int:
+    if not (text.isdecimal() and len(text) <= 18):
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a batch number")
+    return int(text)
+
+
 class Command(BaseCommand):
     help = "Economics: business cases, cost allocation, equalization, consumption data."
 
@@ -85,7 +99,7 @@ class Command(BaseCommand):
         p.add_argument("--input", type=Path, help="EQ.json")
         p.add_argument(
             "--from-consumption",
-            type=int,
+            type=_year,
             metavar="YEAR",
             help="build the input from imported consumption data of YEAR",
         )
@@ -102,12 +116,12 @@ class Command(BaseCommand):
         p.add_argument("--flag-factor", default="3")
         p = sub.add_parser("export-consumption", help="the cleaned data (CSV or XLSX by suffix)")
         p.add_argument("--output", type=Path, required=True)
-        p.add_argument("--year", type=int)
-        p.add_argument("--batch", type=int)
+        p.add_argument("--year", type=_year)
+        p.add_argument("--batch", type=_id)
         p = sub.add_parser("tender-volumes", help="total pieces per product per lot")
-        p.add_argument("--year", type=int, required=True)
+        p.add_argument("--year", type=_year, required=True)
         p = sub.add_parser("realised-gains", help="realised versus expected gain per party")
-        p.add_argument("--baseline-year", type=int, required=True)
+        p.add_argument("--baseline-year", type=_year, required=True)
         p.add_argument("--expected-discount", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
