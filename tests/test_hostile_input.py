@@ -230,6 +230,13 @@ def test_unknown_api_paths_and_methods_answer_json(w: dict) -> None:
     )
 
 
+def test_too_many_query_parameters_is_a_json_400(w: dict, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"q{i}=x" for i in range(11))
+    response = Api(w["cw"]).get(f"/products?{query}")
+    assert (response.status_code, response.json()) == (400, {"detail": "Bad request"})
+
+
 def test_an_unexpected_error_is_json_and_logged_without_its_message(
     w: dict, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -146,7 +147,12 @@ def refusal(request: HttpRequest, exc: BadInput) -> HttpResponse:
     return HttpResponse(html, status=400, content_type="text/html; charset=utf-8")
 
 
-API_ERRORS = {404: "Not found", 405: "Method not allowed", 500: "Internal server error"}
+API_ERRORS = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    500: "Internal server error",
+}
 
 
 def json_error_shape(response: HttpResponse) -> HttpResponse:
@@ -171,6 +177,12 @@ class InputGuardMiddleware:
             check_request(request)
         except BadInput as exc:
             return refusal(request, exc)
+        except SuspiciousOperation:
+            # Too many fields, a body over the size limit, a broken multipart body: Django's
+            # 400, in the API's shape under /api/.
+            if not request.path.startswith(API_PREFIX):
+                raise
+            return JsonResponse({"detail": "Bad request"}, status=400)
         response = self.get_response(request)
         if request.path.startswith(API_PREFIX):
             return json_error_shape(response)
