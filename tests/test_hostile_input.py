@@ -299,6 +299,30 @@ def test_same_key_same_body_returns_the_first_order(w: dict) -> None:
     assert Order.objects.count() == 1
 
 
+def test_same_key_same_lines_in_another_order_is_the_same_request(w: dict) -> None:
+    f.GrantLineFactory(
+        grant=w["citizen"].grants.get(),
+        product=f.ProductFactory(gtin="5700000000028", pieces_per_unit=10),
+        pieces_per_month=30,
+    )
+    lines = [
+        {"gtin": "5700000000011", "order_units": 1},
+        {"gtin": "5700000000028", "order_units": 1},
+    ]
+    api = Api(w["agent"])
+    first = api.call(
+        "post", "/orders", {**_order_body(w), "lines": lines}, **{"Idempotency-Key": "k"}
+    )
+    again = api.call(
+        "post", "/orders", {**_order_body(w), "lines": lines[::-1]}, **{"Idempotency-Key": "k"}
+    )
+    assert (first.status_code, again.status_code, again.json()["id"]) == (
+        201,
+        200,
+        first.json()["id"],
+    )
+
+
 def test_same_key_different_lines_is_a_422_and_saves_nothing(w: dict) -> None:
     api = Api(w["agent"])
     first = api.call("post", "/orders", _order_body(w), **{"Idempotency-Key": "k-1"})

@@ -296,7 +296,9 @@ def order_place(
     naming the field; orders over the quota or window are held for approval."""
     key = idempotency_key.strip()[:100]
     digest = request_digest(
-        citizen=citizen_id, lines=[asdict(ln) for ln in lines], delivery=asdict(delivery)
+        citizen=citizen_id,
+        lines=sorted((ln.gtin, ln.order_units) for ln in lines),
+        delivery=asdict(delivery),
     )
     first = _replayed(actor, key, digest)
     if first is not None:
@@ -562,7 +564,7 @@ def ward_order_place(
             fields={"lines": gettext_noop("only hospital staff order ward stock")},
         )
     key = idempotency_key.strip()[:100]
-    digest = request_digest(ward=True, lines=[asdict(ln) for ln in lines])
+    digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
     first = _replayed(actor, key, digest)
     if first is not None:
         return first, False
