@@ -176,7 +176,7 @@ def test_idempotency_key_returns_the_first_order(w: dict) -> None:
     again, created_again = order_place(
         actor=w["portal"],
         citizen_id=w["citizen"].pk,
-        lines=[LineInput("5700000000011", 3)],
+        lines=[LineInput("5700000000011", 1)],
         delivery=HOME,
         idempotency_key="abc",
     )

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: mounts each app's router; bearer-token authentication."""
 
 import logging
+import traceback
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from ninja.security import HttpBearer
 from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
-from forsyn.core.api import LocalSwagger, field_errors
+from forsyn.core.api import ErrorOut, LocalSwagger, field_errors
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.fulfilment.api import router as fulfilment_router
 from forsyn.grants.api import router as grants_router
@@ -21,6 +22,8 @@ from forsyn.organisations.api import router as organisations_router
 from forsyn.organisations.selectors import user_for_token
 
 log = logging.getLogger(__name__)
+
+TYPED_CODES = frozenset({"idempotency_key_reused"})
 
 
 class BearerAuth(HttpBearer):
@@ -32,7 +35,33 @@ class BearerAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ForsynAPI(NinjaAPI):
+    """The API with its error answers documented: every operation lists 401 (a token is
+    required), 422 (invalid input) and 500, and 404 where the path names an object, all in the
+    ErrorOut shape (issue #8 §4)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                extra = {401: "Unauthorized", 422: "Invalid input", 500: "Internal server error"}
+                if "{" in path:
+                    extra[404] = "Not found"
+                for status, text in extra.items():
+                    answers.setdefault(
+                        status,
+                        {"description": text, "content": {"application/json": {"schema": ref}}},
+                    )
+        return schema
+
+
+api = ForsynAPI(
     title="forsyn API",
     version="1",
     description=(
@@ -62,7 +91,9 @@ api.add_router("", fulfilment_router, tags=["fulfilment"])
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     fields = exc.fields or {"__all__": exc.message}
-    return api.create_response(request, field_errors(fields), status=422)
+    # Most refusals are plain value errors; a few carry their stable code as the error type.
+    type_ = exc.code if exc.code in TYPED_CODES else "value_error"
+    return api.create_response(request, field_errors(fields, type_=type_), status=422)
 
 
 @api.exception_handler(NotFound)
@@ -99,3 +130,19 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: JSON in the error shape, never Django's HTML page. The log names the
+    operation and the code path, not the exception's message, which may quote personal data
+    (a database error repeats the values it refused)."""
+    match = getattr(request, "resolver_match", None)
+    log.error(
+        "API %s %s failed with %s\n%s",
+        request.method,
+        match.route if match else "?",
+        type(exc).__name__,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+    return api.create_response(request, {"detail": "Internal server error"}, status=500)

@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "forsyn.core.middleware.LanguageMiddleware",
+    # -- Hostile input (issue #8 §4): NUL bytes and over-deep JSON refused before any view;
+    # JSON error shape for every answer under /api/.
+    "forsyn.core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -194,6 +194,24 @@ def orders_visible(user: Any, orders: QuerySet[M]) -> QuerySet[M]:
     return orders.filter(Q(citizen__in=visible.values("pk")) | own_ward)
 
 
+def may_cancel_order(user: Any, *, payer_organisation_id: int) -> bool:
+    """Cancelling an order the caller may see (issue #8 §4): the citizen, or their
+    representative who acts for them; FSC staff who handle citizens' orders; staff of the
+    organisation that pays. Staff of another organisation who can see the citizen — a hospital
+    orderer looking at a municipality-paid order — may not cancel it."""
+    if is_portal_user(user):
+        # The order was fetched through orders_visible: the citizen's own or a principal's.
+        return True
+    roles, kind = _roles(user), _org_kind(user)
+    if kind == OrganisationKind.SERVICE_CENTRE:
+        return bool(roles & FSC_PERSONAL_DATA_ROLES)
+    if getattr(user, "organisation_id", None) != payer_organisation_id:
+        return False
+    if kind == OrganisationKind.MUNICIPALITY:
+        return bool(roles & MUNICIPAL_ROLES)
+    return kind == OrganisationKind.HOSPITAL_UNIT and bool(roles & HOSPITAL_ROLES)
+
+
 def may_write_grant(user: Any, *, granting_organisation: Any) -> bool:
     """Caseworkers and nurses write their own municipality's grants; hospital staff their
     unit's temporary grants. Nobody writes another organisation's grants."""
@@ -307,6 +325,7 @@ def may_see_protected_address(user: Any, citizen: Any) -> bool:
 def shows_address(user: Any, citizen: Any) -> bool:
     """Whether `user` is shown `citizen`'s address: always, unless it is protected."""
     return not citizen.is_address_protected or may_see_protected_address(user, citizen)
+
 
 # -- Fulfilment (issue #10) --
 WAREHOUSE_ROLES = frozenset({Role.WAREHOUSE_OPERATOR})

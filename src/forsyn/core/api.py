@@ -64,13 +64,21 @@ def refuse_in_query(request: HttpRequest, name: str, msg: str) -> None:
         raise ValidationError([{"loc": ["query", name], "msg": msg, "type": "value_error"}])
 
 
-def field_errors(fields: dict[str, str], *, where: str = "body") -> dict[str, Any]:
+# Fields a service may name that travel as HTTP headers, not in the body.
+HEADER_FIELDS = frozenset({"Idempotency-Key", "X-Purpose"})
+
+
+def field_errors(
+    fields: dict[str, str], *, where: str = "body", type_: str = "value_error"
+) -> dict[str, Any]:
     return {
         "detail": [
             {
-                "loc": [where, *name.replace("]", "").replace("[", ".").split(".")],
+                "loc": ["header", name]
+                if name in HEADER_FIELDS
+                else [where, *name.replace("]", "").replace("[", ".").split(".")],
                 "msg": msg,
-                "type": "value_error",
+                "type": type_,
             }
             for name, msg in fields.items()
         ]

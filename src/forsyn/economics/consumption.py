@@ -9,10 +9,12 @@ import csv
 import io
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.money import parse_decimal
@@ -48,15 +50,36 @@ UNITS = {
 DEFAULT_FLAG_FACTOR = Decimal(3)
 PRICE_PLACES = Decimal("0.0001")
 
+# Limits of one consumption file (issue #8 §4; docs/economics.md "Limits"). A year of one
+# region's consumption is some thousands of rows; the limits are far above that and keep every
+# stored number inside its database column.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 50
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: a small file may unpack to gigabytes
+MAX_CELL_LENGTH = 1000  # any cell, before the column's own limit
+TEXT_LIMITS = {"party": 100, "product_number": 60, "description": 300, "unit": 20, "gtin": 20}
+NUMBER_LIMITS = {
+    "quantity": Decimal(999_999_999),
+    "price_per_unit": Decimal(9_999_999),
+    "pieces_per_unit": Decimal(100_000),
+}
+NUL_MESSAGE = gettext_noop("may not contain a NUL character")
+
 
 @dataclass(frozen=True)
 class RowError:
     row: int
     column: str
-    reason: str
+    reason: str  # may hold %(name)s placeholders filled from params (translatable reasons)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.reason % dict(self.params) if self.params else self.reason
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
+        return f"row {self.row}, {self.column}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -94,8 +117,61 @@ class CleanRow:
         return self.gtin or self.product_number
 
 
+class TableError(ValueError):
+    """The file as a whole cannot be read: `reason` (translatable) with `params`."""
+
+    def __init__(self, reason: str, params: Mapping[str, Any] | None = None) -> None:
+        self.reason, self.params = reason, dict(params or {})
+        super().__init__("file: " + (reason % self.params if self.params else reason))
+
+
+def _capped(rows: Iterator[Sequence[Any]]) -> list[list[Any]]:
+    """At most MAX_ROWS data rows (and the header) of at most MAX_COLUMNS cells; reading stops
+    at the first row over the limit, so a huge file costs no more than a file at the limit."""
+    out: list[list[Any]] = []
+    for row in rows:
+        if len(out) > MAX_ROWS:
+            raise TableError(
+                gettext_noop("has more than %(max)s rows: split it into smaller files"),
+                {"max": MAX_ROWS},
+            )
+        out.append(list(row[:MAX_COLUMNS]))
+    return out
+
+
+def _count_xlsx_rows(source: Any) -> None:
+    """Refuse a sheet with more than MAX_ROWS rows, or that unpacks to more than
+    MAX_UNPACKED_BYTES, by counting its row elements in the raw XML: far faster than reading
+    the cells (a 180,000-row sheet in well under a second). _capped still counts the rows read,
+    should a file name its elements in an unusual way."""
+    rows = unpacked = 0
+    tail = b""
+    try:
+        while chunk := source.read(1024 * 1024):
+            unpacked += len(chunk)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise TableError(gettext_noop("unpacks to more than 200 MB"))
+            window = tail + chunk
+            rows += (
+                window.count(b"<row ")
+                + window.count(b"<row>")
+                - (tail.count(b"<row ") + tail.count(b"<row>"))
+            )
+            if rows > MAX_ROWS + 1:
+                raise TableError(
+                    gettext_noop("has more than %(max)s rows: split it into smaller files"),
+                    {"max": MAX_ROWS},
+                )
+            tail = chunk[-5:]
+    finally:
+        source.close()
+
+
 def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV or XLSX file. Raises ValueError naming what is wrong."""
+    """Header and rows of a CSV or XLSX file. Raises ValueError (TableError) naming what is
+    wrong."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TableError(gettext_noop("is larger than 20 MB"))
     if not data.strip():
         raise ValueError("file: is empty")
     if file_name.lower().endswith(".xlsx"):
@@ -107,19 +183,35 @@ def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]
             raise ValueError(
                 f"file: is not a readable XLSX workbook ({type(exc).__name__})"
             ) from None
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            _count_xlsx_rows(sheet._get_source())
+            rows = _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        except TableError:
+            raise
+        except Exception as exc:  # a damaged sheet inside a readable archive
+            raise ValueError(
+                f"file: is not a readable XLSX workbook ({type(exc).__name__})"
+            ) from None
+        finally:
+            book.close()
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("file: is not UTF-8 text (save the CSV as UTF-8)") from None
         try:
-            dialect: Any = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
+            dialect: Any = csv.Sniffer().sniff(text.splitlines()[0][:10_000], delimiters=";,\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), dialect)
+        try:
+            rows = _capped(reader)
+        except csv.Error as exc:
+            raise TableError(
+                gettext_noop("is not a readable CSV file (line %(line)s)"),
+                {"line": reader.line_num},
+            ) from exc
     rows = [r for r in rows if any(v not in (None, "") and str(v).strip() for v in r)]
     if not rows:
         raise ValueError("file: is empty")
@@ -141,12 +233,36 @@ def _number(
     try:
         value = parse_decimal(values[column])
     except ValueError as exc:
-        errors.append(RowError(row, column, str(exc)))
+        errors.append(RowError(row, column, str(exc)[:200]))
         return None
     if value < 0:
         errors.append(RowError(row, column, "may not be negative"))
         return None
+    limit = NUMBER_LIMITS[column]
+    if value > limit:
+        errors.append(
+            RowError(row, column, gettext_noop("is more than %(max)s"), {"max": int(limit)})
+        )
+        return None
     return value
+
+
+def _text_errors(values: Mapping[str, str], row: int) -> list[RowError]:
+    """NUL characters and over-long text, per cell."""
+    errors = []
+    for column, value in values.items():
+        if "\x00" in value:
+            errors.append(RowError(row, column, NUL_MESSAGE))
+        elif len(value) > TEXT_LIMITS.get(column, MAX_CELL_LENGTH):
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    gettext_noop("is longer than %(max)s characters"),
+                    {"max": TEXT_LIMITS.get(column, MAX_CELL_LENGTH)},
+                )
+            )
+    return errors
 
 
 def parse_rows(
@@ -166,6 +282,10 @@ def parse_rows(
     clean: list[CleanRow] = []
     for number, raw in enumerate(rows, start=2):
         values = {k: _text(raw[i]) if i < len(raw) else "" for k, i in columns.items()}
+        text_errors = _text_errors(values, number)
+        if text_errors:
+            errors.extend(text_errors)
+            continue
         row_errors: list[RowError] = []
 
         party = values["party"]

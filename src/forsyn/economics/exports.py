@@ -7,6 +7,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from forsyn.core.spreadsheet import safe_cell
+
 Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]  # title, header, rows
 
 
@@ -18,7 +20,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     book.remove(book.active)
     for title, header, rows in tables:
         sheet = book.create_sheet(title[:31])
-        sheet.append(list(header))
+        sheet.append([safe_cell(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
@@ -32,18 +34,19 @@ def _cell(value: Any) -> Any:
     from decimal import Decimal
 
     # Money stays exact: Decimal goes in as a number only when it is an amount with at most 4
-    # decimals, which Excel shows exactly; everything else as text.
+    # decimals, which Excel shows exactly; everything else as text. Text that a spreadsheet
+    # would read as a formula is escaped (forsyn.core.spreadsheet).
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.0001")) else str(value)
-    return value
+    return safe_cell(value)
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
+    writer.writerow([safe_cell(h) for h in header])
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 

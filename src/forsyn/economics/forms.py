@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forsyn.economics.consumption import MAX_FILE_BYTES
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -56,7 +58,9 @@ class ConsumptionUploadForm(forms.Form):
         _style(self)
 
     def clean_file(self) -> Any:
-        upload = _size_checked(self.cleaned_data.get("file"))
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
         if upload is not None and not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload

@@ -57,3 +57,31 @@ class ConsumptionRow(models.Model):
     @property
     def product_key(self) -> str:
         return self.gtin or self.product_number
+
+
+class ConsumptionUpload(models.Model):
+    """An uploaded consumption file waiting for (or done with) its import, which runs outside
+    the request so that a large file never holds a web worker (issue #8 §4)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        DONE = "done", _("Done")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(blank=True)  # emptied once the import has read it
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accept_flagged = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    batch = models.ForeignKey(
+        ConsumptionBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

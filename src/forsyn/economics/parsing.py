@@ -1,10 +1,67 @@
-"""Reading numbers and shapes out of JSON input with errors that name the field."""
+"""Reading numbers and shapes out of JSON input with errors that name the field.
 
+Limits on input (issue #8 §4, docs/economics.md "Limits"): the JSON text at most
+MAX_INPUT_BYTES, nested at most MAX_JSON_DEPTH levels, text values at most MAX_TEXT_LENGTH
+characters without NUL, numbers at most MAX_INTEGER_DIGITS digits before the decimal point and
+MAX_DECIMALS after it.
+"""
+
+import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from forsyn.core.input_guard import MAX_JSON_DEPTH, json_depth_exceeds
 from forsyn.economics.errors import InputError
+
+MAX_INPUT_BYTES = 1024 * 1024
+MAX_TEXT_LENGTH = 200
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 10
+
+
+def load_json_input(text: str) -> Any:
+    """Parse a calculation's JSON input within the limits, or raise InputError naming the
+    field. Numbers with a fraction stay text (then Decimal), never binary floats."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
+        raise InputError("input", gettext_noop("is larger than 1 MB"))
+    if json_depth_exceeds(text, MAX_JSON_DEPTH):
+        raise InputError("input", gettext_noop("is nested deeper than 64 levels"))
+    try:
+        data = json.loads(text, parse_float=str, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            "input", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except (ValueError, RecursionError):
+        # An integer of thousands of digits: Python refuses to convert it.
+        raise InputError("input", gettext_noop("holds a number with too many digits")) from None
+    check_values(data)
+    return data
+
+
+def check_values(data: Any) -> None:
+    """Every text value and key within the limits, iteratively (no recursion on input)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                _check_text(str(key), path or "input")
+                stack.append((value, f"{path}.{key}" if path else str(key)))
+        elif isinstance(item, list):
+            stack.extend((value, f"{path}[{i}]") for i, value in enumerate(item))
+        elif isinstance(item, str):
+            _check_text(item, path or "input")
+
+
+def _check_text(value: str, field: str) -> None:
+    if "\x00" in value:
+        raise InputError(field, gettext_noop("may not contain a NUL character"))
+    if len(value) > MAX_TEXT_LENGTH:
+        raise InputError(field, gettext_noop("is longer than 200 characters"))
 
 
 def require(data: Mapping[str, Any], key: str, path: str) -> Any:
@@ -25,6 +82,10 @@ def decimal_of(value: Any, field: str, *, allow_negative: bool = False) -> Decim
         raise InputError(field, f"'{value}' is not a number") from None
     if not number.is_finite():
         raise InputError(field, f"'{value}' is not a number")
+    if number != 0 and number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InputError(field, gettext_noop("has more than 15 digits before the decimal point"))
+    if -number.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+        raise InputError(field, gettext_noop("has more than 10 decimals"))
     if number < 0 and not allow_negative:
         raise InputError(field, "may not be negative")
     return number
@@ -33,6 +94,8 @@ def decimal_of(value: Any, field: str, *, allow_negative: bool = False) -> Decim
 def int_of(value: Any, field: str, *, minimum: int = 0, maximum: int = 10**9) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InputError(field, "must be a whole number")
+    if isinstance(value, str) and len(value.strip()) > 20:
+        raise InputError(field, f"must be between {minimum} and {maximum}")
     try:
         number = int(str(value).strip())
     except ValueError:

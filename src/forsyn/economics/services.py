@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from forsyn.catalogue.models import Product
@@ -16,11 +17,12 @@ from forsyn.economics.consumption import (
     DEFAULT_FLAG_FACTOR,
     CleanRow,
     RowError,
+    TableError,
     flag_unit_errors,
     parse_rows,
     read_table,
 )
-from forsyn.economics.models import ConsumptionBatch, ConsumptionRow
+from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
 from forsyn.organisations.models import Organisation
 
 
@@ -62,6 +64,8 @@ def consumption_import(
         return ImportResult(existing, [], [], already_imported=True)
     try:
         header, raw = read_table(data, file_name)
+    except TableError as exc:
+        return ImportResult(None, [], [RowError(1, "file", exc.reason, exc.params)])
     except ValueError as exc:
         column, _, reason = str(exc).partition(": ")
         return ImportResult(None, [], [RowError(1, column, reason)])
@@ -287,3 +291,65 @@ def realised_gains(*, baseline_year: int, expected_discount: Decimal) -> list[Ga
             acc_e += e_value
             out.append(GainRow(party, year, r_value, e_value, acc_r, acc_e))
     return out
+
+
+# -- Uploads parsed outside the request (issue #8 §4) --
+
+# Errors kept with an upload for the page; the count says how many there were in all.
+MAX_STORED_ERRORS = 500
+
+
+def consumption_upload_create(
+    *, file_name: str, data: bytes, actor: Any, accept_flagged: bool
+) -> ConsumptionUpload:
+    """Store an uploaded file for the background import (committed at once, so a worker finds
+    it) and queue the import: eager in the demo and tests, a Celery worker in production."""
+    from forsyn.economics.tasks import import_consumption_upload
+
+    upload = ConsumptionUpload.objects.create(
+        file_name=file_name[:255],
+        data=data,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        accept_flagged=accept_flagged,
+    )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No worker (demo, tests): import now, inside this request.
+        import_consumption_upload.apply(args=(upload.pk,))
+        upload.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: import_consumption_upload.delay(upload.pk))
+    return upload
+
+
+def consumption_upload_process(*, upload_id: int) -> ConsumptionUpload | None:
+    """Import a stored upload and keep the outcome (errors, counts) with it; the file's bytes
+    are dropped once read. Running it twice does nothing the second time."""
+    with transaction.atomic():
+        upload = (
+            ConsumptionUpload.objects.select_for_update()
+            .filter(pk=upload_id, status=ConsumptionUpload.Status.PENDING)
+            .first()
+        )
+        if upload is None:
+            return None
+        result = consumption_import(
+            file_name=upload.file_name,
+            data=bytes(upload.data),
+            actor=upload.uploaded_by,
+            accept_flagged=upload.accept_flagged,
+        )
+        upload.status = ConsumptionUpload.Status.DONE
+        upload.data = b""
+        upload.batch = result.batch
+        upload.outcome = {
+            "already_imported": result.already_imported,
+            "rows": len(result.rows) if not result.errors else 0,
+            "flagged": len(result.flagged) if not result.errors else 0,
+            "error_count": len(result.errors),
+            "errors": [
+                {"row": e.row, "column": e.column, "reason": e.reason, "params": dict(e.params)}
+                for e in result.errors[:MAX_STORED_ERRORS]
+            ],
+        }
+        upload.save(update_fields=["status", "data", "batch", "outcome"])
+    return upload

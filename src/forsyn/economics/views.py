@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,9 +23,10 @@ from forsyn.economics.forms import (
     FromConsumptionForm,
     GainsForm,
 )
-from forsyn.economics.models import ConsumptionBatch, ConsumptionRow
+from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
+from forsyn.economics.parsing import load_json_input
 from forsyn.economics.services import (
-    consumption_import,
+    consumption_upload_create,
     equalization_input_from_consumption,
     realised_gains,
     tender_volumes,
@@ -69,12 +70,14 @@ def _input_from(form: CalculationForm) -> Any:
         if upload
         else form.cleaned_data["input_json"]
     )
-    try:
-        return json.loads(text, parse_float=str)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            "input", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    return load_json_input(text)
+
+
+def _input_error(exc: InputError) -> str:
+    """The error in the reader's language where it has a translation (the limits), else as
+    the calculation wrote it."""
+    message = _(exc.template) % exc.params if exc.params else _(exc.template)
+    return f"{exc.field}: {message}"
 
 
 @analyst_only
@@ -114,11 +117,13 @@ def calculation(request: HttpRequest, slug: str) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         try:
             result = calc.compute(_input_from(form))
-        except (InputError, UnicodeDecodeError) as exc:
-            form.add_error(
-                "input_json",
-                str(exc) if isinstance(exc, InputError) else _("The file is not UTF-8 text."),
-            )
+        except InputError as exc:
+            form.add_error("input_json", _input_error(exc))
+        except UnicodeDecodeError:
+            form.add_error("input_json", _("The file is not UTF-8 text."))
+        except ArithmeticError:
+            # Within the digit limits every calculation fits; this is the last guard.
+            form.add_error("input_json", _("input: the numbers are too large to calculate with"))
         else:
             presentation = calc.present(result)
             fmt = request.POST.get("format")
@@ -136,15 +141,17 @@ def consumption(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = consumption_import(
+        stored = consumption_upload_create(
             file_name=upload.name,
             data=upload.read(),
             actor=request.user,
             accept_flagged=form.cleaned_data["accept_flagged"],
         )
-        context["import_result"] = result
+        if stored.status == ConsumptionUpload.Status.PENDING:
+            return redirect("economics:upload", upload_id=stored.pk)
+        context["import_result"] = _outcome(stored)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdecimal() and len(year) <= 4:  # a year; "²" is a digit but no number
         volumes = tender_volumes(year=int(year))
         if request.GET.get("download") in ("csv", "xlsx"):
             header = [
@@ -171,6 +178,42 @@ def consumption(request: HttpRequest) -> HttpResponse:
         :100
     ]
     return render(request, "economics/consumption.html", context)
+
+
+def _outcome(upload: ConsumptionUpload) -> dict[str, Any]:
+    """An import's outcome for the page, each error's reason in the reader's language where it
+    has a translation (the limits), else as the import wrote it."""
+    outcome = dict(upload.outcome)
+    outcome["batch_id"] = upload.batch_id
+    outcome["errors"] = [
+        {
+            "row": e["row"],
+            "column": e["column"],
+            "reason": _(e["reason"]) % e["params"] if e["params"] else _(e["reason"]),
+        }
+        for e in outcome.get("errors", [])
+    ]
+    return outcome
+
+
+@analyst_only
+def upload_status(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """A file being imported in the background: "Processing…", refreshing itself, then the
+    outcome."""
+    upload = get_object_or_404(ConsumptionUpload.objects.defer("data"), pk=upload_id)
+    pending = upload.status == ConsumptionUpload.Status.PENDING
+    response = render(
+        request,
+        "economics/upload.html",
+        {
+            "upload": upload,
+            "pending": pending,
+            "import_result": None if pending else _outcome(upload),
+        },
+    )
+    if pending:
+        response["Refresh"] = "3"  # a header, not inline script (the pages' CSP allows none)
+    return response
 
 
 def _file(fmt: str, name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:

@@ -37,7 +37,6 @@ class OrderIn(StrictSchema):
     citizen: int = Field(ge=1, le=2**62)
     lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
     delivery: DeliveryIn
-    channel: Literal["web", "representative", "phone", "nurse", "hospital", "api"] | None = None
     purpose: str | None = Field(None, max_length=200)
 
 
@@ -124,7 +123,6 @@ def create_order(
         lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
         delivery=DeliveryInput(**payload.delivery.model_dump()),
         idempotency_key=idempotency_key,
-        channel=payload.channel,
         purpose=purpose_of(request, payload.purpose),
         access_channel="api",
     )

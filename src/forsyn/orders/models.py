@@ -41,6 +41,8 @@ class Order(models.Model):
         help_text=_("Who acted: the citizen, a representative, or staff on the citizen's behalf."),
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # SHA-256 of the request placed with the key: a key reused for another request is refused.
+    request_digest = models.CharField(max_length=64, blank=True)
     delivery_type = models.CharField(
         _("delivery"),
         max_length=20,

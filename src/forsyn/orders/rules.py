@@ -228,3 +228,85 @@ def first_delivery_date(
         if is_delivery_day(day):
             remaining -= 1
     return day
+
+
+# -- Ward orders (issue #8 §4, docs/adr/0014) --
+
+
+class WardHold:
+    LINE_ABOVE_USUAL = "ward_line_above_usual"
+    TOTAL_ABOVE_LIMIT = "ward_total_above_limit"
+
+
+@dataclass(frozen=True)
+class WardLimits:
+    """Bounds of one ward stock order. Above `max_pieces` in all the order is refused (a typing
+    slip or abuse, never a real ward's need); a line above `line_factor` × the product's usual
+    ward line (or above `first_line_pieces` for a product the wards have not ordered in the last
+    year), or an order above `hold_total_pieces` in all, waits for approval by a colleague."""
+
+    max_pieces: int = 20_000
+    hold_total_pieces: int = 5_000
+    line_factor: int = 10
+    first_line_pieces: int = 1_000
+
+
+DEFAULT_WARD_LIMITS = WardLimits()
+
+
+@dataclass(frozen=True)
+class WardLineRequest:
+    gtin: str
+    pieces: int
+    usual_pieces: int | None  # median pieces of the product's ward lines in the last year
+
+
+def check_ward_order(
+    lines: Sequence[WardLineRequest], limits: WardLimits = DEFAULT_WARD_LIMITS
+) -> Decision:
+    total = sum(line.pieces for line in lines)
+    if total > limits.max_pieces:
+        return Decision(
+            refusals=[
+                (
+                    "ward_order_too_large",
+                    f"{total} pieces in one ward order is more than the limit of "
+                    f"{limits.max_pieces}",
+                )
+            ]
+        )
+    holds: list[HoldReason] = []
+    for line in lines:
+        allowed = (
+            line.usual_pieces * limits.line_factor
+            if line.usual_pieces
+            else limits.first_line_pieces
+        )
+        if line.pieces > allowed:
+            usual = (
+                f"{limits.line_factor} times the wards' usual {line.usual_pieces}"
+                if line.usual_pieces
+                else "the first-order limit for a product not ordered by the wards this year"
+            )
+            holds.append(
+                HoldReason(
+                    WardHold.LINE_ABOVE_USUAL,
+                    f"{line.gtin}: {line.pieces} pieces is more than {allowed} ({usual})",
+                    line.gtin,
+                    line.pieces,
+                    allowed,
+                    0,
+                )
+            )
+    if total > limits.hold_total_pieces:
+        holds.append(
+            HoldReason(
+                WardHold.TOTAL_ABOVE_LIMIT,
+                f"{total} pieces in one ward order is more than {limits.hold_total_pieces}",
+                "",
+                total,
+                limits.hold_total_pieces,
+                0,
+            )
+        )
+    return Decision(holds=holds)

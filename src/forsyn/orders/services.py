@@ -2,10 +2,14 @@
 and recorded as an OrderEvent. Side effects (the receipt e-mail) run on commit."""
 
 import datetime as dt
+import hashlib
+import json
+import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -21,7 +25,14 @@ from forsyn.core.identifiers import clean_gtin
 from forsyn.grants.models import GrantLine
 from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
 from forsyn.orders import rules
-from forsyn.orders.choices import CANCELLABLE, TRANSITIONS, Channel, DeliveryType, OrderStatus
+from forsyn.orders.choices import (
+    CANCELLABLE,
+    TRANSITIONS,
+    Channel,
+    DeliveryType,
+    OrderKind,
+    OrderStatus,
+)
 from forsyn.orders.models import Order, OrderEvent, OrderingPolicy, OrderLine
 from forsyn.orders.tasks import send_order_receipt
 
@@ -112,16 +123,42 @@ def _products_by_gtin(gtins: list[str]) -> dict[str, Product]:
     }
 
 
-def _create_order(*, actor: Any, key: str, **fields: Any) -> tuple[Order, bool]:
+def request_digest(**request: Any) -> str:
+    """SHA-256 of the canonical form of what an order request asks for, stored with its
+    idempotency key so that a key reused for a different request is refused."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed(actor: Any, key: str, digest: str) -> Order | None:
+    """The first order placed with `key`, or None; DomainError if `key` came with another
+    request (a client bug that would otherwise silently drop the second order)."""
+    if not key:
+        return None
+    first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
+    if first is not None and first.request_digest and first.request_digest != digest:
+        raise DomainError(
+            "Idempotency-Key reused with a different request",
+            code="idempotency_key_reused",
+            fields={"Idempotency-Key": "was used before with a different request: use a new key"},
+        )
+    return first
+
+
+def _create_order(*, actor: Any, key: str, digest: str, **fields: Any) -> tuple[Order, bool]:
     """Insert an order; if a concurrent retry with the same idempotency key won the race,
     return that order instead (created = False)."""
     try:
         with transaction.atomic():
-            return Order.objects.create(placed_by=actor, idempotency_key=key, **fields), True
+            order = Order.objects.create(
+                placed_by=actor, idempotency_key=key, request_digest=digest, **fields
+            )
+            return order, True
     except IntegrityError:
-        if not key:
+        first = _replayed(actor, key, digest)
+        if first is None:
             raise
-        return Order.objects.get(placed_by=actor, idempotency_key=key), False
+        return first, False
 
 
 def _record_placement(
@@ -229,13 +266,12 @@ def _transition(order: Order, to: str, *, actor: Any, message: str = "") -> None
     order.save(update_fields=["status", "decision_message"])
 
 
-def _channel_for(actor: Any, requested: str | None) -> tuple[str, str]:
+def _channel_for(actor: Any) -> tuple[str, str]:
+    """The channel follows from who acts; no caller chooses it (issue #8 §4)."""
     if policy.is_portal_user(actor):
         return Channel.WEB, "Borger"
     roles = actor.role_set()
-    if requested in Channel.values:
-        channel = requested
-    elif roles & {"service_agent", "advisor"}:
+    if roles & {"service_agent", "advisor"}:
         channel = Channel.PHONE
     elif "hospital_orderer" in roles or actor.organisation.kind == "hospital_unit":
         channel = Channel.HOSPITAL
@@ -252,7 +288,6 @@ def order_place(
     lines: list[LineInput],
     delivery: DeliveryInput,
     idempotency_key: str = "",
-    channel: str | None = None,
     purpose: str | None = None,
     now: dt.datetime | None = None,
     access_channel: str = "page",
@@ -262,10 +297,14 @@ def order_place(
     naming the field; orders over the quota or window are held for approval. `access_channel`
     is the access log's channel (`api` from the JSON API), not the order's `channel`."""
     key = idempotency_key.strip()[:100]
-    if key:
-        first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
-        if first is not None:
-            return first, False
+    digest = request_digest(
+        citizen=citizen_id,
+        lines=sorted((ln.gtin, ln.order_units) for ln in lines),
+        delivery=asdict(delivery),
+    )
+    first = _replayed(actor, key, digest)
+    if first is not None:
+        return first, False
     if not policy.may_order_for(actor):
         raise DomainError(
             "you may not order",
@@ -329,7 +368,7 @@ def order_place(
             fields={"lines": "; ".join(m for _, m in decision.refusals)},
         )
 
-    channel_used, acting = _channel_for(actor, channel)
+    channel_used, acting = _channel_for(actor)
     if channel_used == Channel.WEB and actor.cpr != citizen.cpr:
         channel_used, acting = Channel.REPRESENTATIVE, "Repræsentant med fuldmagt"
     address = _delivery_address(citizen, delivery)
@@ -341,6 +380,7 @@ def order_place(
     order, created = _create_order(
         actor=actor,
         key=key,
+        digest=digest,
         citizen=citizen,
         ordering_organisation_id=grant.granting_organisation_id,
         status=decided,
@@ -415,8 +455,19 @@ def order_cancel(
     purpose: str | None = None,
     access_channel: str = "page",
 ) -> Order:
-    """The citizen, a representative or staff who may see the order cancel it until picked."""
+    """The citizen, a representative, FSC or the paying organisation's staff cancel an order
+    until it is picked."""
     order = _order_for_update(actor, order_id)
+    if not policy.may_cancel_order(actor, payer_organisation_id=order.ordering_organisation_id):
+        raise DomainError(
+            "only the paying organisation or the service centre may cancel this order",
+            code="order_cancel_forbidden",
+            fields={
+                "status": gettext_noop(
+                    "only the paying organisation or Fælles Service Center may cancel this order"
+                )
+            },
+        )
     stated = policy.purpose_for(actor, purpose)
     if order.status not in CANCELLABLE:
         raise DomainError(
@@ -445,6 +496,12 @@ def order_decide(
     order = _order_for_update(actor, order_id)
     if not policy.may_decide_orders_of(actor, organisation_id=order.ordering_organisation_id):
         raise NotFound
+    if order.kind == OrderKind.WARD and order.placed_by_id == actor.pk:
+        raise DomainError(
+            "a held ward order is approved by a colleague",
+            code="own_order",
+            fields={"status": gettext_noop("a colleague must approve or reject your own order")},
+        )
     if order.status != OrderStatus.AWAITING_APPROVAL:
         raise DomainError(
             "not awaiting approval",
@@ -477,6 +534,33 @@ def order_decide(
     return order
 
 
+def ward_limits() -> rules.WardLimits:
+    """The ward order limits: settings.FORSYN_WARD_ORDER_LIMITS (a rules.WardLimits) or the
+    defaults (docs/adr/0014)."""
+    limits: rules.WardLimits = getattr(
+        settings, "FORSYN_WARD_ORDER_LIMITS", rules.DEFAULT_WARD_LIMITS
+    )
+    return limits
+
+
+def _usual_ward_pieces(product_ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """Median pieces per ward-order line of each product in the last year (all units), for the
+    products that have any."""
+    pieces: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        OrderLine.objects.filter(
+            order__kind=OrderKind.WARD,
+            product_id__in=product_ids,
+            order__placed_at__gte=now - dt.timedelta(days=365),
+        )
+        .exclude(order__status__in=[OrderStatus.REJECTED, OrderStatus.CANCELLED])
+        .values_list("product_id", "pieces")
+    )
+    for product_id, n in rows:
+        pieces[product_id].append(n)
+    return {pid: int(statistics.median(ns)) for pid, ns in pieces.items()}
+
+
 @transaction.atomic
 def ward_order_place(
     *, actor: Any, lines: list[LineInput], idempotency_key: str = ""
@@ -489,10 +573,10 @@ def ward_order_place(
             fields={"lines": gettext_noop("only hospital staff order ward stock")},
         )
     key = idempotency_key.strip()[:100]
-    if key:
-        first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
-        if first is not None:
-            return first, False
+    digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
+    first = _replayed(actor, key, digest)
+    if first is not None:
+        return first, False
     errors: dict[str, str] = {}
     gtins = _clean_lines(lines, errors)
     by_gtin = _products_by_gtin(gtins)
@@ -503,14 +587,39 @@ def ward_order_place(
     if errors:
         raise DomainError("invalid order", code="order_invalid", fields=errors)
     now = timezone.now()
+    usual = _usual_ward_pieces([by_gtin[g].pk for g in gtins], now)
+    decision = rules.check_ward_order(
+        [
+            rules.WardLineRequest(
+                gtin=gtin,
+                pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
+                usual_pieces=usual.get(by_gtin[gtin].pk),
+            )
+            for ln, gtin in zip(lines, gtins, strict=True)
+        ],
+        ward_limits(),
+    )
+    if decision.refused:
+        raise DomainError(
+            "ward order too large",
+            code="ward_order_too_large",
+            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+        )
     unit = actor.organisation
+    if decision.needs_approval:
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        note = "; ".join(h.message for h in decision.holds)
+    else:
+        decided, decided_by, note = OrderStatus.APPROVED, None, "Afdelingsbestilling"
     order, created = _create_order(
         actor=actor,
         key=key,
+        digest=digest,
         kind="ward",
         citizen=None,
         ordering_organisation=unit,
-        status=OrderStatus.APPROVED,
+        status=decided,
+        hold_reasons=[asdict(h) for h in decision.holds],
         channel=Channel.HOSPITAL,
         placed_at=now,
         acting_for=f"{actor.get_full_name() or actor.username} ({unit.name})",
@@ -528,5 +637,5 @@ def ward_order_place(
         )
         for ln, gtin in zip(lines, gtins, strict=True)
     )
-    _record_placement(order, actor=actor, decided_by=None, note="Afdelingsbestilling", at=now)
+    _record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
     return order, True

@@ -22,6 +22,7 @@ from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import log_citizens_listed
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
+from forsyn.orders.choices import OrderStatus
 from forsyn.orders.forms import WARD_ROWS, DecisionForm, DeliveryForm, WardLineForm
 from forsyn.orders.selectors import (
     approvals,
@@ -113,7 +114,7 @@ def _requested_lines(
         raw = request.POST.get(f"units-{item.product.gtin}", "").strip()
         if not raw or raw == "0":
             continue
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_UNITS:
+        if not (raw.isdecimal() and len(raw) <= 3) or not 0 < int(raw) <= MAX_UNITS:
             errors.append(
                 _("%(name)s: give a whole number of packs from 0 to %(max)s.")
                 % {"name": item.product.name, "max": MAX_UNITS}
@@ -193,7 +194,7 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
         for gtin, units in zip(
             request.POST.getlist("gtin"), request.POST.getlist("units"), strict=False
         )
-        if units.isdigit() and 0 < int(units) <= MAX_UNITS
+        if units.isdecimal() and len(units) <= 3 and 0 < int(units) <= MAX_UNITS
     ]
     try:
         order, _ = order_place(
@@ -362,7 +363,13 @@ def ward_order(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = [_(m) for m in exc.fields.values()]
         else:
-            if created:
+            if created and order.status == OrderStatus.AWAITING_APPROVAL:
+                messages.warning(
+                    request,
+                    _("Ward order %(id)s is large: it waits for a colleague's approval.")
+                    % {"id": order.pk},
+                )
+            elif created:
                 messages.success(request, _("Ward order %(id)s is placed.") % {"id": order.pk})
             return HttpResponseRedirect(reverse("ward-order"))
     recent = (

@@ -1,6 +1,7 @@
+import argparse
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -8,9 +9,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forsyn.economics.allocation import allocate_input
 from forsyn.economics.business_case import evaluate, parse_business_case
+from forsyn.economics.consumption import MAX_FILE_BYTES
 from forsyn.economics.equalization import equalize_input
 from forsyn.economics.errors import InputError
 from forsyn.economics.exports import to_csv, to_xlsx
+from forsyn.economics.parsing import MAX_INPUT_BYTES, decimal_of, load_json_input
 from forsyn.economics.services import (
     consumption_import,
     equalization_input_from_consumption,
@@ -44,29 +47,41 @@ def _fail(message: str) -> CommandError:
 
 def _read_json(path: Path) -> Any:
     try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise _fail("input: is larger than 1 MB")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise _fail(f"input: cannot read {path}: {exc.strerror}") from None
+    except ValueError:  # a NUL in the path
+        raise _fail("input: the path may not contain a NUL character") from None
     except UnicodeDecodeError:
         raise _fail(f"input: {path} is not UTF-8 text") from None
     if not text.strip():
         raise _fail(f"input: {path} is empty")
     try:
-        return json.loads(text, parse_float=str)
-    except json.JSONDecodeError as exc:
-        raise _fail(
-            f"input: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        return load_json_input(text)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _decimal(text: str, field: str) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise _fail(f"{field}: '{text}' is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise _fail(f"{field}: must be a number of 0 or more")
-    return value
+        return decimal_of(text, field)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _year(text: str) -> int:
+    """A year option: 2000–2100 (a 30-digit number would overflow the database query)."""
+    if not (text.isdecimal() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a year from 2000 to 2100")
+    return int(text)
+
+
+def _id(text: str) -> int:
+    if not (text.isdecimal() and len(text) <= 18):
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a batch number")
+    return int(text)
 
 
 class Command(BaseCommand):
@@ -84,7 +99,7 @@ class Command(BaseCommand):
         p.add_argument("--input", type=Path, help="EQ.json")
         p.add_argument(
             "--from-consumption",
-            type=int,
+            type=_year,
             metavar="YEAR",
             help="build the input from imported consumption data of YEAR",
         )
@@ -101,12 +116,12 @@ class Command(BaseCommand):
         p.add_argument("--flag-factor", default="3")
         p = sub.add_parser("export-consumption", help="the cleaned data (CSV or XLSX by suffix)")
         p.add_argument("--output", type=Path, required=True)
-        p.add_argument("--year", type=int)
-        p.add_argument("--batch", type=int)
+        p.add_argument("--year", type=_year)
+        p.add_argument("--batch", type=_id)
         p = sub.add_parser("tender-volumes", help="total pieces per product per lot")
-        p.add_argument("--year", type=int, required=True)
+        p.add_argument("--year", type=_year, required=True)
         p = sub.add_parser("realised-gains", help="realised versus expected gain per party")
-        p.add_argument("--baseline-year", type=int, required=True)
+        p.add_argument("--baseline-year", type=_year, required=True)
         p.add_argument("--expected-discount", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -115,6 +130,8 @@ class Command(BaseCommand):
             result = getattr(self, "do_" + action.replace("-", "_"))(options)
         except InputError as exc:
             raise _fail(str(exc)) from None
+        except ArithmeticError:
+            raise _fail("input: the numbers are too large to calculate with") from None
         if result is not None:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
@@ -149,9 +166,13 @@ class Command(BaseCommand):
     def do_import_consumption(self, options: dict[str, Any]) -> Any:
         path: Path = options["file"]
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise _fail(f"file: is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
             data = path.read_bytes()
         except OSError as exc:
             raise _fail(f"file: cannot read {path}: {exc.strerror}") from None
+        except ValueError:  # a NUL in the path
+            raise _fail("file: the path may not contain a NUL character") from None
         result = consumption_import(
             file_name=path.name,
             data=data,
@@ -218,6 +239,8 @@ class Command(BaseCommand):
             out.write_bytes(data)
         except OSError as exc:
             raise _fail(f"output: cannot write {out}: {exc.strerror}") from None
+        except ValueError:  # a NUL in the path
+            raise _fail("output: the path may not contain a NUL character") from None
         self.stdout.write(f"{len(rows)} row(s) written to {out}")
         return None
 
