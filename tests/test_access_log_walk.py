@@ -395,6 +395,11 @@ PAGE_ROUTES: dict[str, Expectation] = {
         lambda w: w.page("analyst").get("/analyse/forbrug/"),
         200,
     ),
+    "analyse/forbrug/fil/<int:upload_id>/": NoPersonalData(
+        "an upload's import status (none exists here)",
+        lambda w: w.page("analyst").get("/analyse/forbrug/fil/1/"),
+        404,
+    ),
     "analyse/gevinster/": NoPersonalData(
         "realised gains per organisation",
         lambda w: w.page("analyst").get("/analyse/gevinster/"),

@@ -280,12 +280,12 @@ def test_create_grant_rejected_changes_nothing(w: dict, change: dict, loc: list,
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
-        ({"citizen": "abc"}, ["body", "payload", "citizen"]),
-        ({"valid_from": "not a date"}, ["body", "payload", "valid_from"]),
-        ({"unknown": 1}, ["body", "payload", "unknown"]),
+        ({"citizen": "abc"}, ["body", "citizen"]),
+        ({"valid_from": "not a date"}, ["body", "valid_from"]),
+        ({"unknown": 1}, ["body", "unknown"]),
         (
             {"lines": [{"pieces_per_month": 0, "gtin": "x"}]},
-            ["body", "payload", "lines", 0, "pieces_per_month"],
+            ["body", "lines", 0, "pieces_per_month"],
         ),
     ],
 )

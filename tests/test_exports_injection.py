@@ -70,9 +70,9 @@ CONSUMPTION = (
 
 @pytest.fixture
 def analyst() -> Client:
-    f.make_user("analyst", f.service_centre(), username="analyst")
+    user = f.make_user("analyst", f.service_centre(), username="analyst")
     client = Client()
-    client.login(username="analyst", password="pw-for-tests-1")
+    client.force_login(user)
     page = client.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CONSUMPTION)})
     assert "1 rækker importeret" in page.content.decode()
     return client

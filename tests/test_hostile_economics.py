@@ -28,9 +28,9 @@ HEADER = "party;gtin;product_number;description;unit;pieces_per_unit;quantity;pr
 
 @pytest.fixture
 def analyst() -> Client:
-    f.make_user("analyst", f.service_centre(), username="analyst")
+    user = f.make_user("analyst", f.service_centre(), username="analyst")
     client = Client()
-    client.login(username="analyst", password="pw-for-tests-1")
+    client.force_login(user)
     return client
 
 

@@ -310,9 +310,7 @@ def test_api_orders(w: dict) -> None:
     assert cancelled.get("status") == "cancelled", cancelled
     bad = api.post("/orders", {**body, "lines": [{"gtin": "123", "order_units": 0}]})
     assert bad.status_code == 422
-    assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {
-        ("body", "payload", "lines", 0, "order_units")
-    }
+    assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {("body", "lines", 0, "order_units")}
     assert Api(None).post("/orders", body).status_code == 401
 
 

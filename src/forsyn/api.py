@@ -113,12 +113,20 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return response
 
 
+def _loc(loc: list[str | int]) -> list[str | int]:
+    """A body field's location as clients see it everywhere (`["body", "lines", 0, "gtin"]`),
+    without the name of the view's body parameter that django-ninja puts in between."""
+    if len(loc) > 1 and loc[0] == "body" and loc[1] == "payload":
+        return [loc[0], *loc[2:]]
+    return loc
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     # Pydantic's context may hold exception objects; keep only what serializes.
     detail = [
         {
-            "loc": list(e.get("loc", [])),
+            "loc": _loc(list(e.get("loc", []))),
             "msg": str(e.get("msg", "")),
             "type": str(e.get("type", "")),
         }

@@ -119,10 +119,10 @@ def test_refused_lines_are_422_per_line_and_save_nothing(w: World) -> None:
     assert [d["loc"] for d in unknown.json()["detail"]] == [["body", "warehouse"]]
     bad = api.post("/receipts", {"warehouse": "FSC", "lines": [{"scan": "x", "quantity": 0}]})
     assert bad.status_code == 422
-    assert [d["loc"] for d in bad.json()["detail"]] == [["body", "payload", "lines", 0, "quantity"]]
+    assert [d["loc"] for d in bad.json()["detail"]] == [["body", "lines", 0, "quantity"]]
     assert api.post("/receipts", {"warehouse": "FSC", "lines": []}).status_code == 422
     nul = api.post("/receipts", {"warehouse": "F\x00", "lines": body["lines"][:1]})
-    assert [d["loc"] for d in nul.json()["detail"]] == [["body", "payload", "warehouse"]]
+    assert [d["loc"] for d in nul.json()["detail"]] == [["body", "warehouse"]]
     bad_gtin = api.get("/stock", gtin="57\x00")
     assert bad_gtin.status_code == 422
     assert [d["loc"] for d in bad_gtin.json()["detail"]] == [["query", "gtin"]]
