@@ -15,6 +15,7 @@ from forsyn.audit.models import AccessLogEntry
 from forsyn.catalogue.models import Participation
 from forsyn.citizens.models import Representative
 from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.models import OutboxMessage
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order_decide, order_place
 from forsyn.organisations.models import User
@@ -495,9 +496,16 @@ def test_a_failing_mail_server_does_not_fail_the_order(
     with django_capture_on_commit_callbacks(execute=True):
         order = place(w)
     assert Order.objects.get(pk=order.pk).status == "approved"
-    assert [r.getMessage() for r in caplog.records if r.name == "forsyn.orders.tasks"] == [
-        f"receipt for order {order.pk} not sent: ConnectionRefusedError"
+    message = OutboxMessage.objects.get(topic="order.placed")
+    assert [r.getMessage() for r in caplog.records if r.name == "forsyn.core.outbox"] == [
+        f"outbox order.placed #{message.pk} (receipt) failed: ConnectionRefusedError"
     ]
+    # Kept for a retry with back-off; the order is untouched.
+    assert (message.status, message.attempts, message.last_error) == (
+        "pending",
+        1,
+        "ConnectionRefusedError: ",
+    )
 
 
 def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks: Any) -> None:
@@ -512,6 +520,12 @@ def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks
     ]
     assert "  2 × " in mail.outbox[0].body
     assert "(60 stk.)" in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith("Kære ")
+    assert f"Vi har modtaget din bestilling nr. {order.pk}. Den er godkendt." in mail.outbox[0].body
+    # The outbox row is the record that the receipt went out.
+    assert list(
+        OutboxMessage.objects.filter(key=f"order-{order.pk}").values_list("handler", "status")
+    ) == [("receipt", "done")]
 
 
 def test_queries_do_not_grow_with_the_number_of_products(w: dict, client: Any) -> None:

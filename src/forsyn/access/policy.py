@@ -169,6 +169,20 @@ def may_order_for(user: Any) -> bool:
     return is_portal_user(user) or bool(_roles(user) & ORDER_ON_BEHALF_ROLES)
 
 
+def order_channel(user: Any, *, citizen_cpr: str) -> str:
+    """The channel an order arrives through, from who places it (never chosen by the caller):
+    the citizen on the web, their representative, the service centre by phone, hospital staff,
+    or a nurse or caseworker on the citizen's behalf (orders.choices.Channel values)."""
+    if is_portal_user(user):
+        return "web" if user.cpr == citizen_cpr else "representative"
+    roles = _roles(user)
+    if roles & {Role.SERVICE_AGENT, Role.ADVISOR}:
+        return "phone"
+    if Role.HOSPITAL_ORDERER in roles or _org_kind(user) == OrganisationKind.HOSPITAL_UNIT:
+        return "hospital"
+    return "nurse"
+
+
 def may_order_ward_stock(user: Any) -> bool:
     return _org_kind(user) == OrganisationKind.HOSPITAL_UNIT and bool(_roles(user) & HOSPITAL_ROLES)
 

@@ -4,17 +4,10 @@ cycle: orders first, then stock lots (Saleor's warehouse/lock_objects.py)."""
 from collections.abc import Iterable
 
 from forsyn.fulfilment.models import StockLot
-from forsyn.orders.models import Order
 
 
 def stock_lots_for_update(ids: Iterable[int]) -> list[StockLot]:
     """Lock the lots (only their rows, not joined ones) and read their current totals."""
     return list(
         StockLot.objects.select_for_update(of=("self",)).filter(pk__in=list(ids)).order_by("pk")
-    )
-
-
-def orders_for_update(ids: Iterable[int]) -> list[Order]:
-    return list(
-        Order.objects.select_for_update(of=("self",)).filter(pk__in=list(ids)).order_by("pk")
     )

@@ -25,7 +25,7 @@ from forsyn.fulfilment.errors import (
     ReceivingCode,
 )
 from forsyn.fulfilment.gs1 import ScanError, ScanResult, gtin_forms, parse_scan
-from forsyn.fulfilment.lock_objects import orders_for_update, stock_lots_for_update
+from forsyn.fulfilment.lock_objects import stock_lots_for_update
 from forsyn.fulfilment.models import Receipt, StockLot, StockMove, Warehouse
 from forsyn.fulfilment.rules import (
     LineDemand,
@@ -36,6 +36,7 @@ from forsyn.fulfilment.rules import (
 )
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import orders_transition
+from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order, OrderLine
 from forsyn.organisations.models import User
 
@@ -258,7 +259,7 @@ def orders_allocate(
     depend on the number of orders."""
     moment = at or timezone.now()
     today = timezone.localdate(moment)
-    orders = [o for o in orders_for_update(order_ids) if o.status in ALLOCATABLE]
+    orders = [o for o in orders_by_id_for_update(order_ids) if o.status in ALLOCATABLE]
     if not orders:
         return AllocationResult([], [])
     orders.sort(key=lambda o: (o.placed_at, o.pk))
@@ -355,7 +356,7 @@ def order_release(
     """A cancelled order gives back the stock it still holds: one release move per order line
     and lot, the lots' allocated totals lowered by the same. Idempotent (the outbox handler of
     "order.cancelled" may run twice). Returns the pieces released."""
-    locked = orders_for_update([order_id])
+    locked = orders_by_id_for_update([order_id])
     if not locked:
         return 0
     if locked[0].status != OrderStatus.CANCELLED:

@@ -7,10 +7,16 @@ from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
 from forsyn.core.api import StrictSchema, purpose_of
+from forsyn.core.errors import DomainError
 from forsyn.grants.choices import GrantStatus, LegalBasis
 from forsyn.grants.models import Grant
 from forsyn.grants.selectors import grant_get, grants_for_citizen
-from forsyn.grants.services import GrantLineInput, grant_create, grant_update
+from forsyn.grants.services import (
+    GrantLineInput,
+    grant_create,
+    grant_status_change,
+    grant_update,
+)
 
 router = Router(tags=["grants"])
 
@@ -168,20 +174,40 @@ def get_grant(request: HttpRequest, grant_id: int) -> dict[str, Any]:
 
 @router.patch("/grants/{int:grant_id}", response=GrantOut, summary="Change a grant")
 def patch_grant(request: HttpRequest, grant_id: int, payload: GrantPatch) -> dict[str, Any]:
+    """A status change (`status`, with `status_reason` when suspending or ending) comes alone;
+    other fields and `lines` change together."""
     given = payload.model_dump(exclude_unset=True)
     purpose = purpose_of(request, given.pop("purpose", None))
     lines = given.pop("lines", None)
     for key in ("status", "status_reason", "case_number", "valid_from", "note"):
         if key in given and given[key] is None:
             given.pop(key)
-    grant_update(
-        actor=request.user,
-        grant_id=grant_id,
-        lines=[GrantLineInput(**line) for line in lines] if lines is not None else None,
-        channel="api",
-        purpose=purpose,
-        **given,
-    )
+    if "status" in given:
+        others = sorted(set(given) - {"status", "status_reason"} | ({"lines"} if lines else set()))
+        if others:
+            raise DomainError(
+                "change the status on its own",
+                code="grant_status_alone",
+                fields={name: "change the status in a request of its own" for name in others},
+            )
+        grant_status_change(
+            actor=request.user,
+            grant_id=grant_id,
+            status=given["status"],
+            reason=given.get("status_reason", ""),
+            channel="api",
+            purpose=purpose,
+        )
+    else:
+        given.pop("status_reason", None)
+        grant_update(
+            actor=request.user,
+            grant_id=grant_id,
+            lines=[GrantLineInput(**line) for line in lines] if lines is not None else None,
+            channel="api",
+            purpose=purpose,
+            **given,
+        )
     return _fresh(request, grant_id, purpose)
 
 

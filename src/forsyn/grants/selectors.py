@@ -25,23 +25,41 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def counted_order_lines(period: DateRange) -> QuerySet[Any]:
+    """The order lines that count against grant lines' quotas in `period`: THE definition,
+    used by the grant pages (`ordered_pieces_subquery`) and by ordering (the order window)."""
+    order_line_model: Any = GrantLine._meta.get_field("order_lines").related_model
+    assert period.end is not None  # noqa: S101 - quota periods and windows always end
+    lines: QuerySet[Any] = order_line_model.objects.filter(
+        order__placed_at__gte=_local_midnight(period.start),
+        order__placed_at__lt=_local_midnight(period.end),
+    ).exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
+    return lines
+
+
 def ordered_pieces_subquery(period: DateRange) -> Subquery:
     """Pieces ordered on a grant line in a period, for annotating GrantLine rows."""
-    order_line_model: Any = GrantLine._meta.get_field("order_lines").related_model
-    assert period.end is not None  # noqa: S101 - current_period always has an end
     rows = (
-        order_line_model.objects.filter(
-            grant_line_id=OuterRef("pk"),
-            order__placed_at__gte=_local_midnight(period.start),
-            order__placed_at__lt=_local_midnight(period.end),
-        )
-        .exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
+        counted_order_lines(period)
+        .filter(grant_line_id=OuterRef("pk"))
         .order_by()
         .values("grant_line_id")
         .annotate(total=Sum("pieces"))
         .values("total")
     )
     return Subquery(rows, output_field=IntegerField())
+
+
+def ordered_pieces_by_line(line_ids: list[int], period: DateRange) -> dict[int, int]:
+    """Pieces ordered on each of these grant lines in `period` (one query)."""
+    rows = (
+        counted_order_lines(period)
+        .filter(grant_line_id__in=line_ids)
+        .order_by()
+        .values("grant_line_id")
+        .annotate(total=Sum("pieces"))
+    )
+    return {r["grant_line_id"]: r["total"] for r in rows}
 
 
 def grant_lines_with_ordered(period: DateRange) -> QuerySet[GrantLine]:

@@ -14,6 +14,7 @@ from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.grants.choices import GrantEventKind, GrantStatus, LegalBasis
+from forsyn.grants.lock_objects import grants_for_update
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.grants.rules import may_change_status
 
@@ -175,7 +176,7 @@ def _log_change(actor: Any, grant: Grant, action: str, channel: str, purpose: st
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def grant_create(
     *,
     actor: Any,
@@ -254,7 +255,7 @@ def grant_create(
 
 def _writable_grant(actor: Any, grant_id: int) -> Grant:
     grant = (
-        policy.grants_visible(actor, Grant.objects.select_for_update().filter(pk=grant_id))
+        grants_for_update(policy.grants_visible(actor, Grant.objects.filter(pk=grant_id)))
         .select_related("granting_organisation", "product_area")
         .first()
     )
@@ -273,7 +274,7 @@ def _serial(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def grant_update(
     *,
     actor: Any,
@@ -283,21 +284,15 @@ def grant_update(
     follow_up_on: dt.date | None = _UNSET,
     case_number: str = _UNSET,
     note: str = _UNSET,
-    status: str = _UNSET,
-    status_reason: str = _UNSET,
     lines: list[GrantLineInput] | None = None,
     channel: str = "page",
     purpose: str | None = None,
 ) -> Grant:
-    """Change a grant's fields, status and lines (a given `lines` list is the new set: lines
-    with an id are changed, lines without are added, lines left out are removed)."""
+    """Change a grant's fields and lines (a given `lines` list is the new set: lines with an id
+    are changed, lines without are added, lines left out are removed). Its status changes
+    through `grant_status_change`."""
     grant = _writable_grant(actor, grant_id)
-    if grant.status == GrantStatus.ENDED:
-        raise DomainError(
-            "an ended grant cannot change",
-            code="grant_ended",
-            fields={"status": "the grant has ended"},
-        )
+    _refuse_ended(grant)
     errors: dict[str, str] = {}
     new: dict[str, Any] = {
         "valid_from": grant.valid_from if valid_from is _UNSET else valid_from,
@@ -305,18 +300,7 @@ def grant_update(
         "follow_up_on": grant.follow_up_on if follow_up_on is _UNSET else follow_up_on,
         "case_number": grant.case_number if case_number is _UNSET else case_number.strip(),
         "note": grant.note if note is _UNSET else note,
-        "status": grant.status if status is _UNSET else status,
-        "status_reason": grant.status_reason if status_reason is _UNSET else status_reason.strip(),
     }
-    if new["status"] != grant.status:
-        if new["status"] not in GrantStatus.values:
-            errors["status"] = f"must be one of {', '.join(GrantStatus.values)}"
-        elif not may_change_status(grant.status, new["status"]):
-            errors["status"] = f"a {grant.status} grant cannot become {new['status']}"
-        elif (
-            new["status"] in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not new["status_reason"]
-        ):
-            errors["status_reason"] = "give a reason for suspending or ending the grant"
     _check_dates(
         errors,
         legal_basis=grant.legal_basis,
@@ -330,7 +314,7 @@ def grant_update(
         if line_input.id is not None and line_input.id not in current_lines:
             errors[f"lines[{i}].id"] = f"no active line {line_input.id} in this grant"
     final_line_count = len(lines) if lines is not None else len(current_lines)
-    if new["status"] == GrantStatus.ACTIVE and final_line_count == 0:
+    if grant.status == GrantStatus.ACTIVE and final_line_count == 0:
         errors["lines"] = "an active grant has at least one line"
     if errors:
         raise DomainError("invalid grant", code="grant_invalid", fields=errors)
@@ -340,26 +324,80 @@ def grant_update(
         for field, value in new.items()
         if getattr(grant, field) != value
     }
-    status_changed = "status" in changes
     for field, value in new.items():
         setattr(grant, field, value)
-    grant.save()
+    if changes:
+        grant.save(update_fields=list(changes))
     events: list[GrantEvent] = []
     if changes:
-        kind = GrantEventKind.STATUS if status_changed else GrantEventKind.CHANGED
-        summary = (
-            f"Status: {changes['status'][0]} → {changes['status'][1]}"
-            if status_changed
-            else "Ændret: " + ", ".join(sorted(changes))
-        )
         events.append(
-            GrantEvent(grant=grant, actor=actor, kind=kind, summary=summary, changes=changes)
+            GrantEvent(
+                grant=grant,
+                actor=actor,
+                kind=GrantEventKind.CHANGED,
+                summary="Ændret: " + ", ".join(sorted(changes)),
+                changes=changes,
+            )
         )
     if lines is not None:
         events.extend(_replace_lines(actor, grant, current_lines, resolved))
     GrantEvent.objects.bulk_create(events)
     if events:
         _log_change(actor, grant, "change", channel, purpose)
+    return grant
+
+
+def _refuse_ended(grant: Grant) -> None:
+    if grant.status == GrantStatus.ENDED:
+        raise DomainError(
+            "an ended grant cannot change",
+            code="grant_ended",
+            fields={"status": "the grant has ended"},
+        )
+
+
+@transaction.atomic(durable=True)
+def grant_status_change(
+    *,
+    actor: Any,
+    grant_id: int,
+    status: str,
+    reason: str = "",
+    channel: str = "page",
+    purpose: str | None = None,
+) -> Grant:
+    """Activate, suspend or end a grant (GrantStatus transitions); suspending and ending need
+    a reason, which the citizen's history keeps."""
+    grant = _writable_grant(actor, grant_id)
+    _refuse_ended(grant)
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if status not in GrantStatus.values:
+        errors["status"] = f"must be one of {', '.join(GrantStatus.values)}"
+    elif status == grant.status:
+        errors["status"] = f"the grant is already {status}"
+    elif not may_change_status(grant.status, status):
+        errors["status"] = f"a {grant.status} grant cannot become {status}"
+    elif status in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not reason:
+        errors["status_reason"] = "give a reason for suspending or ending the grant"
+    elif status == GrantStatus.ACTIVE and not grant.lines.filter(is_active=True).exists():
+        errors["lines"] = "an active grant has at least one line"
+    if errors:
+        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+    changes = {"status": [grant.status, status]}
+    if reason != grant.status_reason:
+        changes["status_reason"] = [grant.status_reason, reason]
+    previous = grant.status
+    grant.status, grant.status_reason = status, reason
+    grant.save(update_fields=["status", "status_reason"])
+    GrantEvent.objects.create(
+        grant=grant,
+        actor=actor,
+        kind=GrantEventKind.STATUS,
+        summary=f"Status: {previous} → {status}",
+        changes=changes,
+    )
+    _log_change(actor, grant, "change", channel, purpose)
     return grant
 
 

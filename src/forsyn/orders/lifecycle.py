@@ -94,3 +94,25 @@ def orders_transition(
             events=[(f"order-{o.pk}", {"order": o.pk, "status": str(to)}) for o in orders],
         )
     return events
+
+
+def order_record_placement(
+    order: Order, *, actor: User | None, decided_by: User | None, note: str, at: dt.datetime
+) -> list[OrderEvent]:
+    """A new order is submitted and decided in one transaction: it is stored in its decided
+    state, and both moves are recorded as events (one INSERT)."""
+    return OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order, at=at, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+            ),
+            OrderEvent(
+                order=order,
+                at=at,
+                actor=decided_by,
+                from_status=OrderStatus.SUBMITTED,
+                to_status=order.status,
+                message=note,
+            ),
+        ]
+    )

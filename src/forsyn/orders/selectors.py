@@ -13,13 +13,14 @@ from forsyn.access import policy
 from forsyn.audit.services import access_log
 from forsyn.catalogue.models import Product
 from forsyn.citizens.selectors import access_citizen
+from forsyn.core.dates import DateRange
 from forsyn.core.errors import NotFound
 from forsyn.grants.models import GrantLine
 from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
+from forsyn.grants.selectors import ordered_pieces_by_line
 from forsyn.orders import rules
 from forsyn.orders.choices import OrderStatus
-from forsyn.orders.models import Order, OrderLine
-from forsyn.orders.services import _local_midnight, window_policy
+from forsyn.orders.models import Order, OrderingPolicy, OrderLine
 
 
 @dataclass
@@ -268,3 +269,25 @@ def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Not
         for name in sorted(set(phased_out))
     ]
     return notices
+
+
+# -- The order window: the municipality's policy and what was ordered in it ----------------
+
+
+def window_policy(organisation_id: int, product_area_id: int) -> rules.WindowPolicy:
+    row = OrderingPolicy.objects.filter(
+        organisation_id=organisation_id, product_area_id=product_area_id
+    ).first()
+    if row is None:
+        return rules.DEFAULT_POLICY
+    return rules.WindowPolicy(row.first_period_months, row.early_max_months, row.later_max_months)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def ordered_in_window(line_ids: list[int], window: DateRange) -> dict[int, int]:
+    """Pieces ordered on each grant line in the order window (grants' one definition of what
+    counts)."""
+    return ordered_pieces_by_line(line_ids, window)

@@ -18,7 +18,12 @@ from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.grants.models import Grant
 from forsyn.grants.selectors import grant_get, grant_history, grants_for_citizen
-from forsyn.grants.services import GrantLineInput, grant_create, grant_update
+from forsyn.grants.services import (
+    GrantLineInput,
+    grant_create,
+    grant_status_change,
+    grant_update,
+)
 from forsyn.web.forms import (
     CitizenSearchForm,
     GrantForm,
@@ -357,11 +362,11 @@ def grant_status_view(request: HttpRequest, grant_id: int) -> HttpResponse:
     form = GrantStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant_update(
+            grant_status_change(
                 actor=request.user,
                 grant_id=grant.pk,
                 status=form.cleaned_data["status"],
-                status_reason=form.cleaned_data["status_reason"],
+                reason=form.cleaned_data["status_reason"],
             )
         except DomainError as exc:
             for key, msg in exc.fields.items():

@@ -1,0 +1,113 @@
+"""Decisions on placed orders: approving or rejecting a held order (`order_decide`) and
+cancelling (`order_cancel`), each under a row lock on the order and through the lifecycle."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from forsyn.access import policy
+from forsyn.audit.services import access_log
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.orders.choices import CANCELLABLE, OrderKind, OrderStatus
+from forsyn.orders.lifecycle import order_transition
+from forsyn.orders.lock_objects import orders_for_update
+from forsyn.orders.models import Order
+
+
+def _order_for_update(actor: Any, order_id: int) -> Order:
+    order = orders_for_update(
+        policy.orders_visible(actor, Order.objects.filter(pk=order_id))
+    ).first()
+    if order is None:
+        raise NotFound
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_cancel(
+    *,
+    actor: Any,
+    order_id: int,
+    reason: str = "",
+    purpose: str | None = None,
+    access_channel: str = "page",
+) -> Order:
+    """The citizen, a representative, FSC or the paying organisation's staff cancel an order
+    until it is picked."""
+    order = _order_for_update(actor, order_id)
+    if not policy.may_cancel_order(actor, payer_organisation_id=order.ordering_organisation_id):
+        raise DomainError(
+            "only the paying organisation or the service centre may cancel this order",
+            code="order_cancel_forbidden",
+            fields={
+                "status": gettext_noop(
+                    "only the paying organisation or Fælles Service Center may cancel this order"
+                )
+            },
+        )
+    stated = policy.purpose_for(actor, purpose)
+    if order.status not in CANCELLABLE:
+        raise DomainError(
+            "too late to cancel",
+            code="order_not_cancellable",
+            fields={"status": f"a {order.status} order can no longer be cancelled"},
+        )
+    order_transition(order, OrderStatus.CANCELLED, actor=actor, message=reason.strip()[:500])
+    if order.citizen_id:
+        access_log(
+            actor=actor,
+            citizen_ids=[order.citizen_id],
+            action="change",
+            channel=access_channel,
+            resource=f"order {order.pk} cancelled",
+            purpose=stated,
+        )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_decide(
+    *, actor: Any, order_id: int, approve: bool, message: str, access_channel: str = "page"
+) -> Order:
+    """Approve or reject a held order; the message is shown to the citizen."""
+    order = _order_for_update(actor, order_id)
+    if not policy.may_decide_orders_of(actor, organisation_id=order.ordering_organisation_id):
+        raise NotFound
+    if order.kind == OrderKind.WARD and order.placed_by_id == actor.pk:
+        raise DomainError(
+            "a held ward order is approved by a colleague",
+            code="own_order",
+            fields={"status": gettext_noop("a colleague must approve or reject your own order")},
+        )
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise DomainError(
+            "not awaiting approval",
+            code="order_not_held",
+            fields={"status": f"the order is {order.status}"},
+        )
+    message = message.strip()
+    if not approve and not message:
+        raise DomainError(
+            "give a reason",
+            code="message_required",
+            fields={"message": gettext_noop("tell the citizen why the order is rejected")},
+        )
+    order.decision_message = message[:2000]
+    order_transition(
+        order,
+        OrderStatus.APPROVED if approve else OrderStatus.REJECTED,
+        actor=actor,
+        message=message[:2000],
+        also_update=["decision_message"],
+    )
+    if order.citizen_id:
+        access_log(
+            actor=actor,
+            citizen_ids=[order.citizen_id],
+            action="change",
+            channel=access_channel,
+            resource=f"order {order.pk} {'approved' if approve else 'rejected'}",
+            purpose=policy.purpose_for(actor, None),
+        )
+    return order

@@ -1,0 +1,475 @@
+"""Placing orders: a citizen's order under the order rules (`order_place`) and a hospital
+ward's stock order (`ward_order_place`). Each is idempotent by its Idempotency-Key, takes its
+locks in the documented order (grant lines, then the new order, then the access-log head) and
+records its events through `orders.lifecycle`; the receipt e-mail goes through the outbox."""
+
+import datetime as dt
+import hashlib
+import json
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from forsyn.access import policy
+from forsyn.audit.services import access_log
+from forsyn.catalogue.models import Product
+from forsyn.catalogue.selectors import participations_on
+from forsyn.citizens.models import Citizen
+from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.identifiers import clean_gtin
+from forsyn.core.outbox import outbox_record
+from forsyn.grants.models import GrantLine
+from forsyn.orders import rules
+from forsyn.orders.choices import (
+    Channel,
+    DeliveryType,
+    OrderKind,
+    OrderStatus,
+)
+from forsyn.orders.lifecycle import order_record_placement
+from forsyn.orders.models import Order, OrderLine
+from forsyn.orders.selectors import ordered_in_window, window_policy
+
+ORDER_PLACED = "order.placed"
+
+MAX_ORDER_UNITS = 999
+
+
+@dataclass(frozen=True)
+class LineInput:
+    gtin: str
+    order_units: int
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    type: str = DeliveryType.REGISTERED_ADDRESS
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    parcel_locker: str = ""
+
+
+def check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
+    if delivery.type not in DeliveryType.values:
+        errors["delivery.type"] = f"must be one of {', '.join(DeliveryType.values)}"
+    elif delivery.type == DeliveryType.OTHER_ADDRESS:
+        for key in ("name", "street", "city"):
+            if not getattr(delivery, key).strip():
+                errors[f"delivery.{key}"] = gettext_noop("is required for another address")
+        if not (len(delivery.postcode) == 4 and delivery.postcode.isdigit()):
+            errors["delivery.postcode"] = gettext_noop("a Danish postcode has 4 digits")
+    elif delivery.type == DeliveryType.PARCEL_LOCKER and not delivery.parcel_locker.strip():
+        errors["delivery.parcel_locker"] = gettext_noop("choose a parcel locker")
+
+
+def _clean_lines(lines: list[LineInput], errors: dict[str, str]) -> list[str]:
+    """Each line's GTIN ("" where invalid) and the products they name, one query; errors per
+    line (`lines[i].gtin`, `lines[i].order_units`) and for a product given twice."""
+    gtins: list[str] = []
+    for i, line in enumerate(lines):
+        try:
+            gtins.append(clean_gtin(line.gtin))
+        except ValueError as exc:
+            errors[f"lines[{i}].gtin"] = str(exc)
+            gtins.append("")
+        if not 1 <= line.order_units <= MAX_ORDER_UNITS:
+            errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
+    if not lines:
+        errors["lines"] = gettext_noop("order at least one product")
+    elif len(set(gtins)) != len(gtins):
+        errors["lines"] = gettext_noop("the same product twice: give it once with the total")
+    return gtins
+
+
+def _products_by_gtin(gtins: list[str]) -> dict[str, Product]:
+    return {
+        p.gtin: p
+        for p in Product.objects.filter(gtin__in=[g for g in gtins if g]).select_related(
+            "category", "successor"
+        )
+    }
+
+
+def request_digest(**request: Any) -> str:
+    """SHA-256 of the canonical form of what an order request asks for, stored with its
+    idempotency key so that a key reused for a different request is refused."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed(actor: Any, key: str, digest: str) -> Order | None:
+    """The first order placed with `key`, or None; DomainError if `key` came with another
+    request (a client bug that would otherwise silently drop the second order)."""
+    if not key:
+        return None
+    first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
+    if first is not None and first.request_digest and first.request_digest != digest:
+        raise DomainError(
+            "Idempotency-Key reused with a different request",
+            code="idempotency_key_reused",
+            fields={"Idempotency-Key": "was used before with a different request: use a new key"},
+        )
+    return first
+
+
+def _create_order(*, actor: Any, key: str, digest: str, **fields: Any) -> tuple[Order, bool]:
+    """Insert an order; if a concurrent retry with the same idempotency key won the race,
+    return that order instead (created = False)."""
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                placed_by=actor, idempotency_key=key, request_digest=digest, **fields
+            )
+            return order, True
+    except IntegrityError:
+        first = _replayed(actor, key, digest)
+        if first is None:
+            raise
+        return first, False
+
+
+def _resolve(
+    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, str]
+) -> list[tuple[LineInput, Product, GrantLine]]:
+    gtins = _clean_lines(lines, errors)
+    products = _products_by_gtin(gtins)
+    # The citizen's orderable grant lines, locked (pk order) so that two simultaneous orders
+    # see each other's pieces, and whether the payer takes part in the area today.
+    grant_lines = list(
+        GrantLine.objects.filter(
+            grant__citizen=citizen,
+            is_active=True,
+            grant__status="active",
+            grant__valid_from__lte=on,
+        )
+        .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        .annotate(
+            participating=Exists(
+                participations_on(on).filter(
+                    organisation_id=OuterRef("grant__granting_organisation_id"),
+                    product_area_id=OuterRef("grant__product_area_id"),
+                )
+            )
+        )
+        .select_related("grant", "grant__granting_organisation", "product")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    # The municipality's permanent grant first; the hospital's temporary one until it exists.
+    grant_lines.sort(key=lambda gl: (gl.grant.legal_basis != "sel_112", gl.pk))
+    resolved: list[tuple[LineInput, Product, GrantLine]] = []
+    for i, (line, gtin) in enumerate(zip(lines, gtins, strict=True)):
+        if not gtin:
+            continue
+        product = products.get(gtin)
+        if product is None:
+            errors[f"lines[{i}].gtin"] = f"no product with GTIN {gtin}"
+            continue
+        if product.status != "active":
+            successor = (
+                f"; order its successor {product.successor.name} ({product.successor.gtin})"
+                if product.successor
+                else ""
+            )
+            errors[f"lines[{i}].gtin"] = f"{product.name} is phased out{successor}"
+            continue
+        match = next(
+            (
+                gl
+                for gl in grant_lines
+                if gl.product_id == product.pk
+                or gl.category_id == product.category_id
+                or (gl.product is not None and gl.product.successor_id == product.pk)
+            ),
+            None,
+        )
+        if match is None:
+            errors[f"lines[{i}].gtin"] = (
+                f"{product.name} is not granted to the citizen under an active grant"
+            )
+            continue
+        resolved.append((line, product, match))
+    return resolved
+
+
+def _channel_for(actor: Any, citizen: Citizen) -> tuple[str, str]:
+    """The order's channel follows from who acts (the policy says which); no caller chooses
+    it (issue #8 §4). Also the text naming who acted."""
+    channel = policy.order_channel(actor, citizen_cpr=citizen.cpr)
+    if channel == Channel.WEB:
+        return channel, "Borger"
+    if channel == Channel.REPRESENTATIVE:
+        return channel, "Repræsentant med fuldmagt"
+    return channel, f"{actor.get_full_name() or actor.username} ({actor.organisation.name})"
+
+
+@transaction.atomic(durable=True)
+def order_place(
+    *,
+    actor: Any,
+    citizen_id: int,
+    lines: list[LineInput],
+    delivery: DeliveryInput,
+    idempotency_key: str = "",
+    purpose: str | None = None,
+    now: dt.datetime | None = None,
+    access_channel: str = "page",
+) -> tuple[Order, bool]:
+    """Place an order for a citizen under the order rules. Returns (order, created): a retry
+    with the same idempotency key returns the first order. Refusals raise DomainError (422)
+    naming the field; orders over the quota or window are held for approval. `access_channel`
+    is the access log's channel (`api` from the JSON API), not the order's `channel`."""
+    key = idempotency_key.strip()[:100]
+    digest = request_digest(
+        citizen=citizen_id,
+        lines=sorted((ln.gtin, ln.order_units) for ln in lines),
+        delivery=asdict(delivery),
+    )
+    first = _replayed(actor, key, digest)
+    if first is not None:
+        return first, False
+    if not policy.may_order_for(actor):
+        raise DomainError(
+            "you may not order",
+            code="order_forbidden",
+            fields={"citizen": gettext_noop("your role may not order products")},
+        )
+    citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
+    if citizen is None:
+        raise NotFound
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    errors: dict[str, str] = {}
+    for _code, message in rules.check_citizen(
+        deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
+    ):
+        errors["citizen"] = message
+    check_delivery(delivery, errors)
+    resolved = _resolve(citizen, lines, on, errors)
+    payers = {gl.grant.granting_organisation_id for _, _, gl in resolved}
+    if len(payers) > 1:
+        errors["lines"] = (
+            "the products fall under grants from different organisations: order them separately"
+        )
+    if errors:
+        raise DomainError("invalid order", code="order_invalid", fields=errors)
+
+    line_ids = sorted({gl.pk for _, _, gl in resolved})
+    grant = resolved[0][2].grant
+    window_rules = window_policy(grant.granting_organisation_id, grant.product_area_id)
+    months = rules.months_allowed(grant.valid_from, on, window_rules)
+    counted = ordered_in_window(line_ids, rules.quota_window(on, months))
+    pieces_by_line: dict[int, int] = defaultdict(int)
+    for line, product, gl in resolved:
+        pieces_by_line[gl.pk] += line.order_units * product.pieces_per_unit
+    requests = [
+        rules.LineRequest(
+            gtin=product.gtin,
+            pieces=pieces_by_line[gl.pk],
+            pieces_per_month=gl.pieces_per_month,
+            ordered_in_window=counted.get(gl.pk, 0),
+        )
+        for line, product, gl in resolved
+    ]
+    decision = rules.decide(
+        grant=rules.GrantFacts(
+            status=grant.status,
+            valid_from=grant.valid_from,
+            valid_until=grant.valid_until,
+            participating=resolved[0][2].participating,  # type: ignore[attr-defined]
+        ),
+        citizen_refusals=[],
+        product_refusals=[],
+        lines=requests,
+        on=on,
+        policy=window_rules,
+    )
+    if decision.refused:
+        raise DomainError(
+            "the order cannot be placed",
+            code="order_refused",
+            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+        )
+
+    channel_used, acting = _channel_for(actor, citizen)
+    address = _delivery_address(citizen, delivery)
+    if decision.needs_approval:
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        note = "; ".join(h.message for h in decision.holds)
+    else:
+        decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
+    order, created = _create_order(
+        actor=actor,
+        key=key,
+        digest=digest,
+        citizen=citizen,
+        ordering_organisation_id=grant.granting_organisation_id,
+        status=decided,
+        channel=channel_used,
+        placed_at=now,
+        acting_for=acting,
+        delivery_type=delivery.type,
+        delivery_on=rules.first_delivery_date(timezone.localtime(now)),
+        hold_reasons=[asdict(h) for h in decision.holds],
+        **address,
+    )
+    if not created:
+        return order, False
+    order.placed_lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            grant_line=gl,
+            product=product,
+            order_units=line.order_units,
+            pieces=line.order_units * product.pieces_per_unit,
+            hole_size_mm=gl.hole_size_mm,
+        )
+        for line, product, gl in resolved
+    )
+    order_record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
+    access_log(
+        actor=actor,
+        citizen_ids=[citizen.pk],
+        action="create",
+        channel=access_channel,
+        resource=f"order {order.pk}",
+        purpose=policy.purpose_for(actor, purpose),
+    )
+    if citizen.email:
+        # The receipt e-mail: delivered after commit by the outbox (forsyn.orders.handlers).
+        outbox_record(topic=ORDER_PLACED, key=f"order-{order.pk}", payload={"order": order.pk})
+    return order, True
+
+
+def _delivery_address(citizen: Citizen, delivery: DeliveryInput) -> dict[str, str]:
+    if delivery.type == DeliveryType.OTHER_ADDRESS:
+        return {
+            "delivery_name": delivery.name.strip(),
+            "delivery_street": delivery.street.strip(),
+            "delivery_postcode": delivery.postcode,
+            "delivery_city": delivery.city.strip(),
+        }
+    if delivery.type == DeliveryType.PARCEL_LOCKER:
+        return {"delivery_name": citizen.name, "parcel_locker": delivery.parcel_locker.strip()}
+    return {
+        "delivery_name": citizen.name,
+        "delivery_street": citizen.street,
+        "delivery_postcode": citizen.postcode,
+        "delivery_city": citizen.city,
+    }
+
+
+def ward_limits() -> rules.WardLimits:
+    """The ward order limits: settings.FORSYN_WARD_ORDER_LIMITS (a rules.WardLimits) or the
+    defaults (docs/adr/0014)."""
+    limits: rules.WardLimits = getattr(
+        settings, "FORSYN_WARD_ORDER_LIMITS", rules.DEFAULT_WARD_LIMITS
+    )
+    return limits
+
+
+def _usual_ward_pieces(product_ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """Median pieces per ward-order line of each product in the last year (all units), for the
+    products that have any."""
+    pieces: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        OrderLine.objects.filter(
+            order__kind=OrderKind.WARD,
+            product_id__in=product_ids,
+            order__placed_at__gte=now - dt.timedelta(days=365),
+        )
+        .exclude(order__status__in=[OrderStatus.REJECTED, OrderStatus.CANCELLED])
+        .values_list("product_id", "pieces")
+    )
+    for product_id, n in rows:
+        pieces[product_id].append(n)
+    return {pid: int(statistics.median(ns)) for pid, ns in pieces.items()}
+
+
+@transaction.atomic(durable=True)
+def ward_order_place(
+    *, actor: Any, lines: list[LineInput], idempotency_key: str = ""
+) -> tuple[Order, bool]:
+    """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays."""
+    if not policy.may_order_ward_stock(actor):
+        raise DomainError(
+            "you may not order ward stock",
+            code="order_forbidden",
+            fields={"lines": gettext_noop("only hospital staff order ward stock")},
+        )
+    key = idempotency_key.strip()[:100]
+    digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
+    first = _replayed(actor, key, digest)
+    if first is not None:
+        return first, False
+    errors: dict[str, str] = {}
+    gtins = _clean_lines(lines, errors)
+    by_gtin = _products_by_gtin(gtins)
+    for i, gtin in enumerate(gtins):
+        product = by_gtin.get(gtin)
+        if gtin and (product is None or product.status != "active"):
+            errors[f"lines[{i}].gtin"] = f"no active product with GTIN {gtin}"
+    if errors:
+        raise DomainError("invalid order", code="order_invalid", fields=errors)
+    now = timezone.now()
+    usual = _usual_ward_pieces([by_gtin[g].pk for g in gtins], now)
+    decision = rules.check_ward_order(
+        [
+            rules.WardLineRequest(
+                gtin=gtin,
+                pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
+                usual_pieces=usual.get(by_gtin[gtin].pk),
+            )
+            for ln, gtin in zip(lines, gtins, strict=True)
+        ],
+        ward_limits(),
+    )
+    if decision.refused:
+        raise DomainError(
+            "ward order too large",
+            code="ward_order_too_large",
+            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+        )
+    unit = actor.organisation
+    if decision.needs_approval:
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        note = "; ".join(h.message for h in decision.holds)
+    else:
+        decided, decided_by, note = OrderStatus.APPROVED, None, "Afdelingsbestilling"
+    order, created = _create_order(
+        actor=actor,
+        key=key,
+        digest=digest,
+        kind="ward",
+        citizen=None,
+        ordering_organisation=unit,
+        status=decided,
+        hold_reasons=[asdict(h) for h in decision.holds],
+        channel=Channel.HOSPITAL,
+        placed_at=now,
+        acting_for=f"{actor.get_full_name() or actor.username} ({unit.name})",
+        delivery_name=unit.name,
+        delivery_on=rules.first_delivery_date(timezone.localtime(now)),
+    )
+    if not created:
+        return order, False
+    order.placed_lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=by_gtin[gtin],
+            order_units=ln.order_units,
+            pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
+        )
+        for ln, gtin in zip(lines, gtins, strict=True)
+    )
+    order_record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
+    return order, True
