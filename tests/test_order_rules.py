@@ -101,15 +101,9 @@ def test_refusals(grant: rules.GrantFacts, citizen: dict, codes: list[str]) -> N
     refusals = rules.check_citizen(
         deceased_on=citizen.get("deceased_on"), moved_away_on=citizen.get("moved_away_on"), on=on
     )
-    decision = rules.decide(
-        grant=grant,
-        citizen_refusals=refusals,
-        product_refusals=[],
-        lines=[rules.LineRequest("x", 30, 30, 0)],
-        on=on,
-    )
-    assert [c for c, _ in decision.refusals] == codes
-    assert decision.refused is bool(codes)
+    decision = rules.decide(grant=grant, lines=[rules.LineRequest("x", 30, 30, 0)], on=on)
+    assert [c for c, _ in [*refusals, *decision.refusals]] == codes
+    assert decision.refused is bool(decision.refusals)
 
 
 def test_next_order_date() -> None:

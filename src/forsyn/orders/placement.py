@@ -287,8 +287,6 @@ def order_place(
             valid_until=grant.valid_until,
             participating=resolved[0][2].participating,  # type: ignore[attr-defined]
         ),
-        citizen_refusals=[],
-        product_refusals=[],
         lines=requests,
         on=on,
         policy=window_rules,

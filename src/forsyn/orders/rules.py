@@ -170,13 +170,14 @@ def check_lines(lines: Sequence[LineRequest], *, months: int) -> list[HoldReason
 def decide(
     *,
     grant: GrantFacts,
-    citizen_refusals: list[tuple[str, str]],
-    product_refusals: list[tuple[str, str]],
     lines: Sequence[LineRequest],
     on: dt.date,
     policy: WindowPolicy = DEFAULT_POLICY,
 ) -> Decision:
-    refusals = [*citizen_refusals, *check_grant(grant, on), *product_refusals]
+    """The grant's refusals, else the holds for the lines under the order window. The citizen
+    (`check_citizen`) and each product (phased out, not granted) are checked before, each
+    refusal naming its own field."""
+    refusals = check_grant(grant, on)
     if refusals:
         return Decision(refusals=refusals)
     months = months_allowed(grant.valid_from, on, policy)
