@@ -39,6 +39,10 @@ DEFAULT_PURPOSE: dict[str, str] = {
 }
 
 PURPOSE_MAX_LENGTH = 200
+# Values of grants.choices.GrantStatus and orders.choices.OrderKind, which sit above the policy
+# in the layers (it knows their models only through the querysets it is handed).
+ACTIVE_GRANT = "active"
+WARD_ORDER = "ward"
 
 
 def _org_kind(user: Any) -> str | None:
@@ -137,7 +141,7 @@ def citizens_visible(user: Any, citizens: QuerySet[M]) -> QuerySet[M]:
     )
     if kind == OrganisationKind.MUNICIPALITY:
         return citizens.filter(Q(municipality_id=org_id) | Exists(grants))
-    return citizens.filter(Exists(grants.filter(status="active")))
+    return citizens.filter(Exists(grants.filter(status=ACTIVE_GRANT)))
 
 
 def may_view_citizen(user: Any, citizen: Any) -> bool:
@@ -202,7 +206,7 @@ def orders_visible(user: Any, orders: QuerySet[M]) -> QuerySet[M]:
     """Orders of the citizens `user` may see, and a hospital unit's own ward orders."""
     citizen_model: Any = orders.model._meta.get_field("citizen").related_model
     visible = citizens_visible(user, citizen_model.objects.all())
-    own_ward = Q(kind="ward", ordering_organisation_id=getattr(user, "organisation_id", None))
+    own_ward = Q(kind=WARD_ORDER, ordering_organisation_id=getattr(user, "organisation_id", None))
     if _org_kind(user) == OrganisationKind.SERVICE_CENTRE and sees_personal_data(user):
         return orders
     return orders.filter(Q(citizen__in=visible.values("pk")) | own_ward)

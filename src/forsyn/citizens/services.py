@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from forsyn.access.roles import OrganisationKind
 from forsyn.citizens.models import Citizen, Representative
 from forsyn.core.errors import DomainError
 from forsyn.core.identifiers import clean_cpr
@@ -32,7 +33,7 @@ def citizen_create(
     else:
         if Citizen.objects.filter(cpr=cpr).exists():
             errors["cpr"] = "a citizen with this CPR number exists"
-    if municipality is None or municipality.kind != "municipality":
+    if municipality is None or municipality.kind != OrganisationKind.MUNICIPALITY:
         errors["municipality"] = "must be a municipality"
     if not (len(postcode) == 4 and postcode.isdigit()):
         errors["postcode"] = "a Danish postcode has 4 digits"

@@ -8,6 +8,7 @@ from forsyn.grants.choices import STATUS_TRANSITIONS
 
 # Orders in these statuses do not count against a grant's quota (defined by the orders app's
 # lifecycle; named here by value so grants stays below orders in the layers).
+# Values of orders.choices.OrderStatus (orders sit above grants in the layers).
 NON_COUNTING_ORDER_STATUSES = ("rejected", "cancelled")
 
 

@@ -10,6 +10,7 @@ from forsyn.access import policy
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.dates import DateRange, today
 from forsyn.core.errors import NotFound
+from forsyn.grants.choices import GrantStatus
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.grants.rules import (
     NON_COUNTING_ORDER_STATUSES,
@@ -83,7 +84,7 @@ def line_quota(line: GrantLine, grant: Grant, period: DateRange) -> Quota:
 def _with_quotas(grants: list[Grant], period: DateRange) -> list[Grant]:
     for grant in grants:
         for line in grant.active_lines:  # type: ignore[attr-defined]
-            quota = line_quota(line, grant, period) if grant.status == "active" else None
+            quota = line_quota(line, grant, period) if grant.status == GrantStatus.ACTIVE else None
             line.remaining_pieces = quota.remaining_pieces if quota else 0
             line.granted_pieces = quota.granted_pieces if quota else 0
     return grants

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 
 from forsyn.access import policy
+from forsyn.access.roles import OrganisationKind
 from forsyn.audit.services import access_log
+from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
@@ -38,9 +40,12 @@ _UNSET: Any = object()
 
 
 def _check_organisation(errors: dict[str, str], organisation: Any, legal_basis: str) -> None:
-    if legal_basis == LegalBasis.SEL_112 and organisation.kind != "municipality":
+    if legal_basis == LegalBasis.SEL_112 and organisation.kind != OrganisationKind.MUNICIPALITY:
         errors["legal_basis"] = "a §112 grant is decided by the citizen's municipality"
-    if legal_basis == LegalBasis.HOSPITAL_TEMPORARY and organisation.kind != "hospital_unit":
+    if (
+        legal_basis == LegalBasis.HOSPITAL_TEMPORARY
+        and organisation.kind != OrganisationKind.HOSPITAL_UNIT
+    ):
         errors["legal_basis"] = "a temporary hospital grant is given by a hospital unit"
 
 
@@ -85,7 +90,7 @@ def _resolve_lines(
                 errors[f"{prefix}.gtin"] = f"no product with GTIN {line.gtin}"
             elif product.category.product_area_id != area.pk:
                 errors[f"{prefix}.gtin"] = f"the product is not in the product area {area.code}"
-            elif product.status != "active":
+            elif product.status != ProductStatus.ACTIVE:
                 successor = (
                     f"; its successor is {product.successor.gtin}" if product.successor else ""
                 )

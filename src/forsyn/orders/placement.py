@@ -19,12 +19,14 @@ from django.utils.translation import gettext_noop
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
+from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.catalogue.selectors import participations_on
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.outbox import outbox_record
+from forsyn.grants.choices import GrantStatus, LegalBasis
 from forsyn.grants.models import GrantLine
 from forsyn.orders import rules
 from forsyn.orders.choices import (
@@ -148,7 +150,7 @@ def _resolve(
         GrantLine.objects.filter(
             grant__citizen=citizen,
             is_active=True,
-            grant__status="active",
+            grant__status=GrantStatus.ACTIVE,
             grant__valid_from__lte=on,
         )
         .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
@@ -165,7 +167,7 @@ def _resolve(
         .order_by("pk")
     )
     # The municipality's permanent grant first; the hospital's temporary one until it exists.
-    grant_lines.sort(key=lambda gl: (gl.grant.legal_basis != "sel_112", gl.pk))
+    grant_lines.sort(key=lambda gl: (gl.grant.legal_basis != LegalBasis.SEL_112, gl.pk))
     resolved: list[tuple[LineInput, Product, GrantLine]] = []
     for i, (line, gtin) in enumerate(zip(lines, gtins, strict=True)):
         if not gtin:
@@ -174,7 +176,7 @@ def _resolve(
         if product is None:
             errors[f"lines[{i}].gtin"] = f"no product with GTIN {gtin}"
             continue
-        if product.status != "active":
+        if product.status != ProductStatus.ACTIVE:
             successor = (
                 f"; order its successor {product.successor.name} ({product.successor.gtin})"
                 if product.successor
@@ -414,7 +416,7 @@ def ward_order_place(
     by_gtin = _products_by_gtin(gtins)
     for i, gtin in enumerate(gtins):
         product = by_gtin.get(gtin)
-        if gtin and (product is None or product.status != "active"):
+        if gtin and (product is None or product.status != ProductStatus.ACTIVE):
             errors[f"lines[{i}].gtin"] = f"no active product with GTIN {gtin}"
     if errors:
         raise DomainError("invalid order", code="order_invalid", fields=errors)
@@ -447,7 +449,7 @@ def ward_order_place(
         actor=actor,
         key=key,
         digest=digest,
-        kind="ward",
+        kind=OrderKind.WARD,
         citizen=None,
         ordering_organisation=unit,
         status=decided,

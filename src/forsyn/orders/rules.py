@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from forsyn.core.calendar import is_working_day
 from forsyn.core.dates import DateRange, add_months
+from forsyn.grants.choices import GrantStatus
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def quota_window(on: dt.date, months: int) -> DateRange:
 
 def check_grant(grant: GrantFacts, on: dt.date) -> list[tuple[str, str]]:
     refusals = []
-    if grant.status != "active":
+    if grant.status != GrantStatus.ACTIVE:
         refusals.append(
             (Refusal.GRANT_NOT_ACTIVE, f"the grant is {grant.status}: products cannot be ordered")
         )

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
+from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.dates import DateRange
 from forsyn.core.errors import NotFound
+from forsyn.grants.choices import GrantStatus
 from forsyn.grants.models import GrantLine
 from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
 from forsyn.grants.selectors import ordered_pieces_by_line
@@ -66,7 +68,7 @@ def my_products(
         GrantLine.objects.filter(
             grant__citizen=citizen,
             is_active=True,
-            grant__status="active",
+            grant__status=GrantStatus.ACTIVE,
             grant__valid_from__lte=on,
         )
         .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
@@ -94,7 +96,9 @@ def my_products(
         )
     category_ids = [gl.category_id for gl in lines if gl.category_id]
     variants: dict[int, list[Product]] = defaultdict(list)
-    for p in Product.objects.filter(category_id__in=category_ids, status="active").order_by("name"):
+    for p in Product.objects.filter(
+        category_id__in=category_ids, status=ProductStatus.ACTIVE
+    ).order_by("name"):
         variants[p.category_id].append(p)
     out: list[OrderableProduct] = []
     phased_out: list[str] = []
@@ -105,11 +109,11 @@ def my_products(
         in_window = [(d, p) for d, p in history[gl.pk] if window.contains(d)]
         ordered = sum(p for _, p in in_window)
         replaces = None
-        if gl.product is not None and gl.product.status != "active":
+        if gl.product is not None and gl.product.status != ProductStatus.ACTIVE:
             # Assortment change: the successor takes the phased-out product's place on the
             # grant; without an active successor nothing can be ordered (see portal_notices).
             successor = gl.product.successor
-            if successor is None or successor.status != "active":
+            if successor is None or successor.status != ProductStatus.ACTIVE:
                 phased_out.append(gl.product.name)
                 continue
             products: list[Product | None] = [successor]
@@ -246,15 +250,15 @@ def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Not
     ]
     grants = list(
         citizen.grants.select_related("product_area")
-        .filter(status__in=["active", "suspended", "ended"])
+        .filter(status__in=[GrantStatus.ACTIVE, GrantStatus.SUSPENDED, GrantStatus.ENDED])
         .order_by("product_area__code", "-valid_from")
     )
     # One notice per area, and none for an area the citizen can still order in.
-    done = {g.product_area_id for g in grants if g.status == "active"}
+    done = {g.product_area_id for g in grants if g.status == GrantStatus.ACTIVE}
     for g in grants:
         if g.product_area_id in done:
             continue
-        if g.status == "ended" and g.updated_at.date() < on - dt.timedelta(days=365):
+        if g.status == GrantStatus.ENDED and g.updated_at.date() < on - dt.timedelta(days=365):
             continue
         done.add(g.product_area_id)
         notices.append(
