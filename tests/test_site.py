@@ -147,6 +147,7 @@ def test_citizen_without_orders_says_so() -> None:
 def test_favicon_is_linked_and_served() -> None:
     client = Client()
     page = client.get("/login/").content.decode()
+    assert "{#" not in page and "{%" not in page  # template comments never reach the page
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
     assert '<link rel="icon" href="/static/favicon-32.png" type="image/png" sizes="32x32">' in page
     redirect = client.get("/favicon.ico")

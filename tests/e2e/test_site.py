@@ -51,6 +51,7 @@ def as_user(browser: Any, live_server: Any, world: World) -> Iterator[Any]:
 def check_page(page: Any, url: str, name: str, width: int, status: int = 200) -> None:
     response = page.goto(url)
     assert response.status == status, url
+    assert "{#" not in page.content() and "{%" not in page.content(), name
     page.wait_for_load_state("load")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
@@ -96,6 +97,7 @@ def test_caseworker_pages(live_server: Any, as_user: Any, world: World, width: i
         page.get_by_role("button", name="Menu").click()
         drawer = page.get_by_role("dialog", name="Menu")
         drawer.get_by_role("link", name="Godkendelser").wait_for()
+        drawer.evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")
         page.screenshot(path=str(SHOTS / f"cw-menu-{width}.png"))
         assert_accessible(page)
         assert drawer.get_by_role("button", name="Log af").is_visible()
