@@ -60,12 +60,15 @@ def test_status_tag_renders_a_dkfds_badge_coloured_by_meaning() -> None:
         for s in ("approved", "awaiting_approval", "rejected", "cancelled", "shipped")
     }
     assert rendered == {
-        "approved": '<strong class="badge badge-success forsyn-status" data-status="approved">L</strong>',
+        "approved": '<strong class="badge badge-success forsyn-status" '
+        'data-status="approved">L</strong>',
         "awaiting_approval": '<strong class="badge badge-warning forsyn-status" '
         'data-status="awaiting_approval">L</strong>',
-        "rejected": '<strong class="badge badge-error forsyn-status" data-status="rejected">L</strong>',
+        "rejected": '<strong class="badge badge-error forsyn-status" '
+        'data-status="rejected">L</strong>',
         "cancelled": '<strong class="badge forsyn-status" data-status="cancelled">L</strong>',
-        "shipped": '<strong class="badge badge-info forsyn-status" data-status="shipped">L</strong>',
+        "shipped": '<strong class="badge badge-info forsyn-status" '
+        'data-status="shipped">L</strong>',
     }
     assert badge_class("no-such-status") == "badge"
 
@@ -99,10 +102,9 @@ def test_a_page_the_role_may_not_open_says_so_in_danish(role: str, org: str, pat
 def test_a_citizen_opening_staff_pages_gets_403() -> None:
     from django.contrib.auth import get_user_model
 
-    User = get_user_model()
     client = Client()
     citizen = f.CitizenFactory(cpr="0101551234")
-    client.force_login(User.objects.create_user(username="borger-x", cpr=citizen.cpr))
+    client.force_login(get_user_model().objects.create_user(username="borger-x", cpr=citizen.cpr))
     for path in ("/borgere/", "/analyse/", "/koersler/", "/afdelingslager/"):
         response = client.get(path)
         assert (path, response.status_code) == (path, 403)
@@ -147,7 +149,8 @@ def test_citizen_without_orders_says_so() -> None:
 def test_favicon_is_linked_and_served() -> None:
     client = Client()
     page = client.get("/login/").content.decode()
-    assert "{#" not in page and "{%" not in page  # template comments never reach the page
+    assert "{#" not in page
+    assert "{%" not in page
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
     assert '<link rel="icon" href="/static/favicon-32.png" type="image/png" sizes="32x32">' in page
     redirect = client.get("/favicon.ico")

@@ -3,6 +3,7 @@ and a 1280 px screen, each with 0 axe-core WCAG 2.1 A/AA violations, no page wid
 phone, the language switch visible and focusable, and the DKFDS header, menu and footer in place.
 Screenshots go to /tmp/forsyn-site/ for a person to look at."""
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from tests.test_access_log_walk import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path("/tmp/forsyn-site")
+SHOTS = Path(tempfile.gettempdir()) / "forsyn-site"
 PHONE, DESKTOP = 390, 1280
 
 
@@ -36,7 +37,13 @@ def as_user(browser: Any, live_server: Any, world: World) -> Iterator[Any]:
             viewport={"width": width, "height": 844}, locale="da-DK", bypass_csp=True
         )
         context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
         )
         contexts.append(context)
         page = context.new_page()
@@ -51,7 +58,8 @@ def as_user(browser: Any, live_server: Any, world: World) -> Iterator[Any]:
 def check_page(page: Any, url: str, name: str, width: int, status: int = 200) -> None:
     response = page.goto(url)
     assert response.status == status, url
-    assert "{#" not in page.content() and "{%" not in page.content(), name
+    assert "{#" not in page.content(), name
+    assert "{%" not in page.content(), name
     page.wait_for_load_state("load")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
@@ -64,7 +72,9 @@ def check_page(page: Any, url: str, name: str, width: int, status: int = 200) ->
     assert page.evaluate("document.activeElement.textContent.trim()") == "English"
     # The header's logo and the footer's accessibility statement are on every page.
     assert page.get_by_role("link", name="forsyn, Fælles Service Center: til forsiden").is_visible()
-    footer_link = page.get_by_role("contentinfo").get_by_role("link", name="Tilgængelighedserklæring")
+    footer_link = page.get_by_role("contentinfo").get_by_role(
+        "link", name="Tilgængelighedserklæring"
+    )
     assert footer_link.get_attribute("href") == "/tilgaengelighed/"
 
 

@@ -1,8 +1,8 @@
 """Job runs page: what ran, who started it, how far it got, and how it ended."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
