@@ -141,3 +141,34 @@ def test_analyst_and_citizen_pages(
     ward = as_user("ward", width)
     check_page(ward, f"{base}/afdelingslager/", "ward-order", width)
     check_page(ward, f"{base}/finnes-ikke/", "ward-404", width, status=404)
+
+
+def test_without_javascript_the_phone_menu_shows_inline(
+    browser: Any, live_server: Any, world: World
+) -> None:
+    client = Client()
+    client.force_login(world.users["cw"])
+    context = browser.new_context(
+        viewport={"width": PHONE, "height": 844},
+        locale="da-DK",
+        bypass_csp=True,
+        java_script_enabled=False,
+    )
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/borgere/")
+    page.screenshot(path=str(SHOTS / "cw-nojs-390.png"), full_page=True)
+    menu = page.locator(".navigation-menu").get_by_role("navigation", name="Hovedmenu")
+    assert menu.get_by_role("link", name="Godkendelser").is_visible()
+    assert page.locator(".portal-info").get_by_role("button", name="Log af").is_visible()
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    context.close()
