@@ -367,6 +367,11 @@ PAGE_ROUTES: dict[str, Expectation] = {
     ),
     "login/": NoPersonalData("the staff log-in form", lambda w: Client().get("/login/"), 200),
     "logout/": NoPersonalData("logs out", lambda w: w.page("cw").post("/logout/"), 302),
+    "favicon.ico": NoPersonalData(
+        "the site's icon (a redirect to the static file)",
+        lambda w: Client().get("/favicon.ico"),
+        301,
+    ),
     "tilgaengelighed/": NoPersonalData(
         "the accessibility statement", lambda w: Client().get("/tilgaengelighed/"), 200
     ),

@@ -29,16 +29,17 @@ def test_only_economics_roles(analyst: Client) -> None:
     cw = f.make_user("caseworker", f.municipality("751"), username="cw")
     caseworker = Client()
     caseworker.force_login(cw)
-    assert caseworker.get("/analyse/").status_code == 404
-    assert caseworker.get("/analyse/business-case/").status_code == 404
+    # A role gate: the Danish "no access" page, not a technical 404 (issue #9 §6).
+    assert caseworker.get("/analyse/").status_code == 403
+    assert caseworker.get("/analyse/business-case/").status_code == 403
     assert Client().get("/analyse/").status_code == 302
     assert analyst.get("/analyse/unknown/").status_code == 404
 
 
 def test_analyst_sees_no_personal_data(analyst: Client) -> None:
     citizen = f.CitizenFactory()
-    assert analyst.get("/borgere/", {"q": citizen.last_name}).status_code == 404
-    assert analyst.get(f"/borgere/{citizen.pk}/").status_code == 404
+    assert analyst.get("/borgere/", {"q": citizen.last_name}).status_code == 403
+    assert analyst.get(f"/borgere/{citizen.pk}/").status_code == 403
     home = analyst.get("/", follow=True)
     assert home.redirect_chain[-1][0] == "/analyse/"
     assert "Borgere" not in home.content.decode()

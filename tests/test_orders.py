@@ -412,7 +412,7 @@ def test_ward_order_page(w: dict, client: Any) -> None:
     listed = client.get("/afdelingslager/")
     assert [o.pk for o in listed.context["recent"]] == [order.pk]
     client.force_login(w["cw"])
-    assert client.get("/afdelingslager/").status_code == 404
+    assert client.get("/afdelingslager/").status_code == 403
     assert 'href="/afdelingslager/"' not in client.get("/borgere/").content.decode()
 
 

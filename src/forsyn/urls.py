@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from forsyn.api import api
 from forsyn.orders.views import approval_queue, decide, ward_order
@@ -13,6 +15,8 @@ urlpatterns = [
     path("godkendelser/", approval_queue, name="approvals"),
     path("godkendelser/<int:order_id>/", decide, name="decide"),
     path("afdelingslager/", ward_order, name="ward-order"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),
     path("", include("forsyn.web.urls")),
 ]

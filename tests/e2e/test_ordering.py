@@ -162,7 +162,9 @@ def test_agent_orders_by_phone(live_server: Any, page: Any, world: dict) -> None
 def test_hospital_orders_ward_stock(live_server: Any, page: Any, world: dict) -> None:
     f.make_user("hospital_orderer", f.hospital_unit(), username="ward")
     staff_login(page, live_server.url, "ward")
-    page.get_by_role("link", name="Afdelingslager").click()
+    # On a phone the main menu is in the DKFDS drawer behind "Menu" (docs/adr/0016).
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("dialog", name="Menu").get_by_role("link", name="Afdelingslager").click()
     page.get_by_role("heading", name="Afdelingslager", level=1).wait_for()
     assert_accessible(page)
     page.get_by_label("Produkt, linje 1").select_option("5700000000011")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ def analyst_only(view: View) -> View:
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not policy.may_use_economics(request.user):
-            raise Http404
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

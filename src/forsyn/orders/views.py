@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +67,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     if not policy.may_order_for(request.user):
-        raise Http404
+        raise PermissionDenied
     try:
         citizen, products, notices = my_products(
             user=request.user,
@@ -280,7 +281,7 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
 def approval_queue(request: HttpRequest) -> HttpResponse:
     org_id = getattr(request.user, "organisation_id", None)
     if org_id is None or not policy.may_decide_orders_of(request.user, organisation_id=org_id):
-        raise Http404
+        raise PermissionDenied
     orders = approvals(user=request.user, purpose=None, channel="page", resource="approval queue")
     return render(request, "orders/approvals.html", {"orders": orders, "form": DecisionForm()})
 
@@ -346,7 +347,7 @@ def _ward_product_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def ward_order(request: HttpRequest) -> HttpResponse:
     """A hospital unit's ward stock: bulk, no citizen, no grant; the unit pays."""
     if not policy.may_order_ward_stock(request.user):
-        raise Http404
+        raise PermissionDenied
     choices = _ward_product_choices()
     data = request.POST if request.method == "POST" else None
     rows = [WardLineForm(data, prefix=f"r{i}", product_choices=choices) for i in range(WARD_ROWS)]

@@ -1,15 +1,34 @@
-"""What the header's navigation may show the logged-in user."""
+"""What the header's navigation may show the logged-in user, and which item is the current page."""
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from forsyn.access import policy
+
+# A path belongs to the section whose prefix it starts with (grants belong to citizens).
+SECTION_PREFIXES = (
+    ("/borgere/", "citizens"),
+    ("/bevillinger/", "citizens"),
+    ("/godkendelser/", "approvals"),
+    ("/afdelingslager/", "ward"),
+    ("/produkter/", "products"),
+    ("/analyse/", "economics"),
+    ("/koersler/", "jobs"),
+    ("/borger/", "portal"),
+    ("/api/", "api"),
+)
+
+
+def section_of(path: str) -> str:
+    return next((key for prefix, key in SECTION_PREFIXES if path.startswith(prefix)), "")
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {
+    flags = {
         "nav_citizens": policy.sees_personal_data(user),
         "nav_economics": policy.may_use_economics(user),
         "nav_portal": policy.is_portal_user(user),
@@ -18,4 +37,28 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             getattr(user, "organisation_id", None)
             and policy.may_decide_orders_of(user, organisation_id=user.organisation_id)  # type: ignore[union-attr]
         ),
+    }
+    items: list[tuple[str, Any, str]] = []
+    if user is not None and user.is_authenticated:
+        if flags["nav_portal"]:
+            items.append(("portal", _("My products"), reverse("portal:home")))
+        else:
+            if flags["nav_citizens"]:
+                items.append(("citizens", _("Citizens"), reverse("citizen-search")))
+            if flags["nav_approvals"]:
+                items.append(("approvals", _("Approvals"), reverse("approvals")))
+            if flags["nav_ward"]:
+                items.append(("ward", _("Ward stock"), reverse("ward-order")))
+            items.append(("products", _("Products"), reverse("product-list")))
+            if flags["nav_economics"]:
+                items.append(("economics", _("Economics"), reverse("economics:index")))
+            items.append(("jobs", _("Job runs"), reverse("job-runs")))
+            items.append(("api", _("API"), "/api/v1/docs"))
+    current = section_of(request.path)
+    return {
+        **flags,
+        "nav_items": [
+            {"key": key, "label": label, "url": url, "current": key == current}
+            for key, label, url in items
+        ],
     }

@@ -1,6 +1,7 @@
 """Job runs page: what ran, who started it, how far it got, and how it ended."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +13,7 @@ from forsyn.core.models import JobRun
 @login_required
 def job_runs_view(request: HttpRequest) -> HttpResponse:
     if policy.is_portal_user(request.user):
-        raise Http404
+        raise PermissionDenied
     runs = JobRun.objects.select_related("started_by").order_by("-created_at", "-pk")
     if not policy.may_view_all_job_runs(request.user):
         runs = runs.filter(started_by_id=request.user.pk)

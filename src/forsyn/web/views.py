@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from forsyn.grants.services import (
     grant_status_change,
     grant_update,
 )
+from forsyn.orders.selectors import order_queryset
 from forsyn.web.forms import (
     CitizenSearchForm,
     GrantForm,
@@ -78,7 +80,7 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
     """The search posts (CPR numbers and names stay out of URLs and access logs); further
     pages are POST buttons carrying the same fields (docs/adr/0013)."""
     if not policy.sees_personal_data(request.user):
-        raise Http404
+        raise PermissionDenied
     form = CitizenSearchForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(request.user)}
     if form.is_bound and form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["cpr"]):
@@ -111,7 +113,7 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     if not policy.sees_personal_data(request.user):
-        raise Http404
+        raise PermissionDenied
     purpose, answer = _purpose_or_form(request, citizen_id)
     if answer is not None:
         return answer
@@ -132,6 +134,9 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         {
             "citizen": citizen,
             "grants": grants,
+            # The grants selector above logged this page's read of the citizen; the orders are
+            # part of the same page (same policy), so no second entry (docs/adr/0016).
+            "orders": order_queryset(user=request.user).filter(citizen_id=citizen_id),
             "full_cpr": policy.shows_full_cpr(request.user),
             "may_write": policy.may_write_grant(
                 request.user, granting_organisation=_staff_organisation(request)
@@ -231,7 +236,7 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     except (NotFound, DomainError):
         raise Http404 from None
     if not policy.may_write_grant(request.user, granting_organisation=_staff_organisation(request)):
-        raise Http404
+        raise PermissionDenied
     initial = {
         "valid_from": today(),
         "legal_basis": "sel_112"
