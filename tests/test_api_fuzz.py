@@ -3,6 +3,7 @@ error (issue #8 §4). The requests generated for each operation take turns among
 every role — the eleven staff roles and a citizen — so every role meets every operation while
 the run costs no more requests than with one role."""
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -18,7 +19,13 @@ from forsyn.access.roles import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 from forsyn.organisations.models import Organisation, User
 from forsyn.organisations.services import token_create
 from tests import factories as f
-from tests.conftest import ensure_reference_data
+from tests.conftest import (
+    GUARDED_LOGGERS,
+    LogLines,
+    _reaches_root,
+    cpr_numbers_in,
+    ensure_reference_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +48,13 @@ def _organisation(kind: str) -> Organisation:
 def tokens(db: Any) -> Iterator[dict[str, str]]:
     ensure_reference_data()
     aarhus = f.municipality("751")
-    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234")
+    citizen = f.CitizenFactory(municipality=aarhus, cpr=FUZZ_CPR)
     f.GrantLineFactory(grant=f.GrantFactory(citizen=citizen))
     users = {
         role: f.make_user(role, _organisation(sorted(ROLE_ORGANISATION_KINDS[role])[0]))
         for role in Role.values
     }
-    users["citizen"] = User.objects.create_user(username="borger-fuzz", cpr="0101551234")
+    users["citizen"] = User.objects.create_user(username="borger-fuzz", cpr=FUZZ_CPR)
     # As Django's test client does: a request must not close the test's database connection
     # (it lives inside the test's transaction).
     request_started.disconnect(close_old_connections)
@@ -57,6 +64,29 @@ def tokens(db: Any) -> Iterator[dict[str, str]]:
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+FUZZ_CPR = "0101551234"
+
+
+@pytest.fixture(autouse=True)
+def no_cpr_in_logs() -> Iterator[LogLines]:
+    """The guard of tests/conftest.py, narrowed for fuzzing: schemathesis invents path ids and
+    query values, and a random ten-digit id can be a valid CPR number that Django's "Not Found:
+    /api/v1/orders/<id>/…" line then repeats. Here a leak is the CPR number of a person the
+    fuzzing world holds (`FUZZ_CPR`), in any log line."""
+    handler = LogLines()
+    loggers = [logging.getLogger(name) for name in GUARDED_LOGGERS if not _reaches_root(name)]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    leaking = [line for line in handler.lines if FUZZ_CPR in cpr_numbers_in(line)]
+    if leaking:
+        pytest.fail("CPR number in application log:\n" + "\n".join(leaking)[:2000], pytrace=False)
 
 
 def test_every_role_has_a_token(tokens: dict[str, str]) -> None:
