@@ -75,3 +75,32 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("loaddemo", "--scale", "small", "--seed", "3")
     assert list(Citizen.objects.order_by("pk").values_list("cpr", "last_name")[:5]) == first
     assert Grant.objects.count() == grants
+
+
+def test_demo_orders_have_the_history_of_their_status(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every demo order went through the ordering service and the lifecycle: its events run
+    from placement to its status without a gap, and it has its access-log entry."""
+    from forsyn.audit.models import AccessLogEntry
+    from forsyn.orders.choices import TRANSITIONS
+    from forsyn.orders.models import OrderEvent
+
+    call_command("loaddemo", "--scale", "small", "--seed", "3")
+    orders = list(Order.objects.prefetch_related("events").order_by("pk"))
+    statuses = {o.status for o in orders}
+    assert statuses >= {"approved", "delivered"}
+    assert len(orders) > 200
+    for order in orders:
+        events = sorted(order.events.all(), key=lambda e: (e.at, e.pk))
+        chain = [(e.from_status, e.to_status) for e in events]
+        assert chain[0] == ("", "submitted"), order.pk
+        for (_, to), (nxt_from, nxt_to) in zip(chain, chain[1:], strict=False):
+            assert nxt_from == to, (order.pk, chain)
+            assert nxt_to in TRANSITIONS[nxt_from], (order.pk, chain)
+        assert chain[-1][1] == order.status, (order.pk, chain)
+        assert events[0].at == order.placed_at
+    created = AccessLogEntry.objects.filter(action="create", resource__startswith="order ")
+    assert created.count() == len(orders)
+    assert OrderEvent.objects.filter(to_status="delivered").count() == sum(
+        o.status == "delivered" for o in orders
+    )
+    assert "orders placed through the ordering service" in capsys.readouterr().out

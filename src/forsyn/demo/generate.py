@@ -24,10 +24,11 @@ from forsyn.contracts.models import Contract, Lot, PriceListEntry, Tender
 from forsyn.core.identifiers import cvr_with_check_digit, with_check_digit
 from forsyn.demo import catalogue as cat
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
-from forsyn.orders.models import Order, OrderLine
 from forsyn.organisations.models import Organisation, User, UserRole
 
 SCALES = {"small": 500, "region": 7_200, "national": 300_000}
+# Grant lines whose last 18 months of orders the demo places (three orders each).
+ORDER_LINES = {"small": 150, "region": 400, "national": 400}
 DEMO_EMAIL_DOMAIN = "demo.forsyn.dk"
 
 MIDTJYLLAND_PARTICIPANTS = [
@@ -694,49 +695,74 @@ class DemoBuilder:
         }
 
     def orders(self) -> None:
-        """Orders over the last 18 months (this month's count against the quota, older ones
-        feed the realised gains)."""
+        """Orders over the last 18 months, placed through the real ordering service as phone
+        orders by the service centre's demo agent (each with its events and access-log entry),
+        oldest first so every order meets the quota of its own day. Orders of earlier months
+        then move along the order lifecycle to delivered, each move an event a day apart; the
+        warehouse's own services take that over as they arrive (issue #10). This month's orders
+        stay approved (or held, if over the quota) for the warehouse and the approval queue."""
+        from django.test.utils import override_settings
+
+        from forsyn.core.errors import DomainError
+        from forsyn.orders.choices import OrderStatus
+        from forsyn.orders.lifecycle import order_transition
+        from forsyn.orders.placement import DeliveryInput, LineInput, order_place
+
         rng = random.Random(self.seed * 31 + 7)
         now = timezone.now()
+        agent = User.objects.get(username="agent-fsc")
         lines = list(
             GrantLine.objects.filter(
-                grant__status="active", product__isnull=False, grant__legal_basis="sel_112"
+                grant__status="active",
+                product__isnull=False,
+                product__status="active",
+                grant__legal_basis="sel_112",
             )
             .select_related("grant", "product")
             .order_by("pk")[:3000]
         )
-        orders: list[Order] = []
-        order_lines: list[tuple[int, GrantLine, int]] = []
-        for line in rng.sample(lines, k=min(400, len(lines))):
+        planned: list[tuple[dt.datetime, GrantLine, int]] = []
+        for line in rng.sample(lines, k=min(ORDER_LINES[self.scale], len(lines))):
             assert line.product is not None  # noqa: S101
-            for months_back in sorted(rng.sample(range(0, 18), k=3)):
+            units = max(1, line.pieces_per_month // line.product.pieces_per_unit // 2)
+            for months_back in rng.sample(range(0, 18), k=3):
                 placed = now - dt.timedelta(days=30 * months_back + rng.randint(0, 20), hours=2)
-                if placed.date() < line.grant.valid_from:
-                    continue
-                orders.append(
-                    Order(
+                if placed.date() >= line.grant.valid_from:
+                    planned.append((placed, line, units))
+        placed_orders = []
+        # Historical receipts are not mailed to var/mail/: the demo's mail folder shows only
+        # what people trying the demo order themselves.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for placed, line, units in sorted(planned, key=lambda p: (p[0], p[1].pk)):
+                try:
+                    order, _ = order_place(
+                        actor=agent,
                         citizen_id=line.grant.citizen_id,
-                        ordering_organisation_id=line.grant.granting_organisation_id,
-                        status="approved" if months_back == 0 else "delivered",
-                        placed_at=placed,
+                        lines=[LineInput(line.product.gtin, units)],  # type: ignore[union-attr]
+                        delivery=DeliveryInput(),
+                        purpose="Demodata: bestilling pr. telefon",
+                        now=placed,
                     )
-                )
-                units = max(1, line.pieces_per_month // line.product.pieces_per_unit // 2)
-                order_lines.append((len(orders) - 1, line, units))
-        Order.objects.bulk_create(orders, batch_size=2000)
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=orders[i],
-                    grant_line=line,
-                    product=line.product,
-                    order_units=units,
-                    pieces=units * line.product.pieces_per_unit,  # type: ignore[union-attr]
-                )
-                for i, line, units in order_lines
-            ],
-            batch_size=2000,
-        )
+                except DomainError:
+                    continue  # e.g. a citizen who has since died or moved away
+                placed_orders.append(order)
+        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        steps = [
+            OrderStatus.ALLOCATED,
+            OrderStatus.PICKED,
+            OrderStatus.PACKED,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+        ]
+        with transaction.atomic():
+            for order in placed_orders:
+                if order.placed_at >= month_start or order.status != OrderStatus.APPROVED:
+                    continue
+                for day, status in enumerate(steps, start=1):
+                    order_transition(
+                        order, status, actor=None, at=order.placed_at + dt.timedelta(days=day)
+                    )
+        self.out(f"  {len(placed_orders)} orders placed through the ordering service")
 
     def consumption(self) -> None:
         """2022 urology consumption in the shared template, imported through the real importer.
