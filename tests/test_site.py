@@ -163,3 +163,16 @@ def test_favicon_is_linked_and_served() -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Content-Type"].startswith(kind), path
+
+
+def test_a_refused_form_gets_a_danish_page_in_the_layout() -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Formularen er udløbet</h1>" in body
+    assert "Intet er gemt." in body
+    assert "CSRF" not in body
+    assert "Tilgængelighedserklæring" in body  # the site's footer: the layout, not Django's page

@@ -249,3 +249,6 @@ AXES_LOCKOUT_CALLABLE = "forsyn.web.login.lockout_response"
 FORSYN_MIN_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_SHELF_LIFE_DAYS", "180"))
 FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA: dict[str, int] = {}
 FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS", "180"))
+
+# A refused form (CSRF) is answered with a Danish page in the site's layout.
+CSRF_FAILURE_VIEW = "forsyn.web.errors.csrf_failure"
