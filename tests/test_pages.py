@@ -194,6 +194,24 @@ def test_service_agent_must_state_purpose() -> None:
     del agent
 
 
+def test_service_agent_search_asks_for_the_purpose_as_a_required_field() -> None:
+    agent = f.make_user("service_agent", f.service_centre(), username="agent")
+    f.CitizenFactory(last_name="Mortensen")
+    client = Client()
+    client.force_login(agent)
+    form = client.get("/borgere/").content.decode()
+    assert '<label class="form-label" for="id_purpose">Formål</label>' in form
+    assert "Det skrives i adgangsloggen." in form
+    refused = client.post("/borgere/", {"q": "Mortensen"})
+    assert refused.context["form"].errors == {"purpose": ["Dette felt er påkrævet."]}
+    assert "Mortensen" not in refused.content.decode().split("</form>")[-1]
+    assert AccessLogEntry.objects.count() == 0
+    # A caseworker has a default purpose: the field is not there at all.
+    caseworker = f.make_user("caseworker", f.municipality("751"), username="cw")
+    client.force_login(caseworker)
+    assert 'id="id_purpose"' not in client.get("/borgere/").content.decode()
+
+
 def test_accessibility_statement() -> None:
     page = Client().get("/tilgaengelighed/").content.decode()
     assert "Tilgængelighedserklæring" in page

@@ -81,7 +81,10 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
     pages are POST buttons carrying the same fields (docs/adr/0013)."""
     if not policy.sees_personal_data(request.user):
         raise PermissionDenied
-    form = CitizenSearchForm(request.POST if request.method == "POST" else None)
+    form = CitizenSearchForm(
+        request.POST if request.method == "POST" else None,
+        purpose_required=policy.needs_purpose(request.user),
+    )
     context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(request.user)}
     if form.is_bound and form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["cpr"]):
         data = form.cleaned_data
