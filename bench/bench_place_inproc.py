@@ -25,6 +25,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -109,7 +110,9 @@ def main() -> int:
     parser.add_argument("--citizens", type=int, default=20_000, help="pool of citizens")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--show-statements", action="store_true", help="print one order's SQL")
-    parser.add_argument("--out", default="/tmp/forsyn-bench-place-inproc.json")
+    parser.add_argument(
+        "--out", default=str(Path(tempfile.gettempdir()) / "forsyn-bench-place-inproc.json")
+    )
     args = parser.parse_args()
     os.environ.update(
         DJANGO_SETTINGS_MODULE="forsyn.settings",
@@ -143,8 +146,9 @@ def main() -> int:
         "orders_before": Order.objects.count(),
         "order_lines_before": OrderLine.objects.count(),
     }
+    pg = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
     print(
-        f"forsyn / Django {django.get_version()} / PostgreSQL {connection.pg_version} / "
+        f"forsyn / Django {django.get_version()} / PostgreSQL {pg} / "
         f"{len(citizen_ids)} citizens in the pool; {tables}",
         flush=True,
     )
@@ -213,7 +217,7 @@ def main() -> int:
     ms = lambda v: round(v * 1000, 3)  # noqa: E731
     result = {
         "system": "forsyn",
-        "db": f"PostgreSQL {connection.pg_version} {args.db}",
+        "db": f"PostgreSQL {pg} {args.db}",
         "orders": args.orders,
         "seconds": round(seconds, 3),
         "orders_per_s": round(args.orders / seconds, 1),
