@@ -111,6 +111,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--show-statements", action="store_true", help="print one order's SQL")
     parser.add_argument(
+        "--time-statements", type=int, default=0, help="then time each statement over N orders"
+    )
+    parser.add_argument(
         "--out", default=str(Path(tempfile.gettempdir()) / "forsyn-bench-place-inproc.json")
     )
     args = parser.parse_args()
@@ -152,6 +155,7 @@ def main() -> int:
         f"{len(citizen_ids)} citizens in the pool; {tables}",
         flush=True,
     )
+    ms = lambda v: round(v * 1000, 3)  # noqa: E731
     serial = iter(range(1, 10**9))
     statuses: Counter[str] = Counter()
     lines_placed = 0
@@ -201,6 +205,46 @@ def main() -> int:
     if args.show_statements:
         for i, sql in enumerate(sample_sql, 1):
             print(f"{i:2}. {sql[:300]}")
+    if args.time_statements:
+        # Wall time of each statement (client round trip included) and of COMMIT, over more
+        # orders.
+        spent: dict[str, list[float]] = {}
+
+        def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                words = sql.split()
+                key = " ".join(words[:1] if words[0] in ("SAVEPOINT", "RELEASE") else words[:6])
+                spent.setdefault(key[:70], []).append(time.perf_counter() - t)
+
+        commit = connection.commit
+
+        def timed_commit() -> None:
+            t = time.perf_counter()
+            try:
+                commit()
+            finally:
+                spent.setdefault("COMMIT", []).append(time.perf_counter() - t)
+
+        total = 0.0
+        connection.commit = timed_commit  # type: ignore[method-assign]
+        try:
+            for _ in range(args.time_statements):
+                a = time.perf_counter()
+                with connection.execute_wrapper(timer):
+                    one_order()
+                total += time.perf_counter() - a
+        finally:
+            del connection.commit
+        in_sql = sum(sum(v) for v in spent.values())
+        print(
+            f"{args.time_statements} orders: {ms(total / args.time_statements)} ms each, of which "
+            f"{ms(in_sql / args.time_statements)} ms in SQL statements and COMMIT (round trips)"
+        )
+        for sql, times in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
+            print(f"{ms(sum(times) / args.time_statements):8.3f} ms/order  x{len(times)}  {sql}")
 
     expected = args.warmup + args.orders + args.query_sample
     placed = Order.objects.count() - tables["orders_before"]
@@ -214,7 +258,6 @@ def main() -> int:
     import redis
 
     redis.Redis(db=REDIS_DB).flushdb()
-    ms = lambda v: round(v * 1000, 3)  # noqa: E731
     result = {
         "system": "forsyn",
         "db": f"PostgreSQL {pg} {args.db}",
