@@ -1,9 +1,8 @@
-from pathlib import Path
-from typing import Any
-
 import logging
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection

@@ -308,6 +308,7 @@ def shows_address(user: Any, citizen: Any) -> bool:
     """Whether `user` is shown `citizen`'s address: always, unless it is protected."""
     return not citizen.is_address_protected or may_see_protected_address(user, citizen)
 
+
 # -- Fulfilment (issue #10) --
 WAREHOUSE_ROLES = frozenset({Role.WAREHOUSE_OPERATOR})
 

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the production start-up checks (forsyn.E001-E003).
-        from forsyn.core import checks  # noqa: F401
-
-        from forsyn.core import checks_privacy  # noqa: F401  (registers the deploy checks)
+        from forsyn.core import (
+            checks,  # noqa: F401
+            checks_privacy,  # noqa: F401  (registers the deploy checks)
+        )
