@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forsyn.audit.models import AccessLogEntry
@@ -20,10 +19,14 @@ from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order_decide, order_place
 from forsyn.organisations.models import User
 from tests import factories as f
+from tests.querycount import assert_queries, assert_queries_constant
 from tests.test_api import Api
 
 pytestmark = pytest.mark.django_db
 HOME = DeliveryInput()
+# Warm, exact SQL statement counts (tests/querycount.py), whatever the number of lines.
+MY_PRODUCTS_QUERIES = 11
+PLACE_QUERIES = 15
 
 
 @pytest.fixture
@@ -529,28 +532,33 @@ def test_receipt_e_mail_after_commit(w: dict, django_capture_on_commit_callbacks
 
 
 def test_queries_do_not_grow_with_the_number_of_products(w: dict, client: Any) -> None:
-    """My products and order placement read a citizen's lines in a fixed number of queries."""
+    """My products and order placement read a citizen's lines in a fixed number of queries:
+    counted warm and exact, with one grant line and with four (tests/querycount.py)."""
+    gtins = ["5700000000011"]
 
-    def page_and_order(gtins: list[str]) -> tuple[int, int]:
-        with CaptureQueriesContext(connection) as page:
-            assert client.get(f"/borger/{w['citizen'].pk}/").status_code == 200
-        with CaptureQueriesContext(connection) as order:
-            order_place(
-                actor=w["portal"],
-                citizen_id=w["citizen"].pk,
-                lines=[LineInput(g, 1) for g in gtins],
-                delivery=HOME,
+    def page() -> None:
+        assert client.get(f"/borger/{w['citizen'].pk}/").status_code == 200
+
+    def order() -> None:
+        order_place(
+            actor=w["portal"],
+            citizen_id=w["citizen"].pk,
+            lines=[LineInput(g, 1) for g in gtins],
+            delivery=HOME,
+        )
+
+    def more_lines() -> None:
+        for gtin in ["5700000000028", "5700000000035", "5700000000042"]:
+            f.GrantLineFactory(
+                grant=w["grant"], product=f.ProductFactory(gtin=gtin), pieces_per_month=30
             )
-        return len(page.captured_queries), len(order.captured_queries)
+            gtins.append(gtin)
 
     client.force_login(w["portal"])
-    one = page_and_order(["5700000000011"])
-    more = ["5700000000028", "5700000000035", "5700000000042"]
-    for gtin in more:
-        f.GrantLineFactory(
-            grant=w["grant"], product=f.ProductFactory(gtin=gtin), pieces_per_month=30
-        )
-    assert page_and_order(["5700000000011", *more]) == one
+    assert_queries_constant(MY_PRODUCTS_QUERIES, page, more_lines, label="My products")
+    assert_queries(PLACE_QUERIES, order, label="order placement, 4 lines")
+    gtins[1:] = []
+    assert_queries(PLACE_QUERIES, order, label="order placement, 1 line")
 
 
 def test_decisions_with_and_without_htmx(w: dict, client: Any) -> None:

@@ -77,9 +77,14 @@ def my_products(
         )
         .order_by("grant__legal_basis", "pk")
     )
+    # One window policy per (municipality, area), read once: not one query per grant line.
+    policies = {
+        key: window_policy(*key)
+        for key in {(gl.grant.granting_organisation_id, gl.grant.product_area_id) for gl in lines}
+    }
     months_by_line = {}
     for gl in lines:
-        policy_ = window_policy(gl.grant.granting_organisation_id, gl.grant.product_area_id)
+        policy_ = policies[gl.grant.granting_organisation_id, gl.grant.product_area_id]
         months_by_line[gl.pk] = rules.months_allowed(gl.grant.valid_from, on, policy_)
     longest = max(months_by_line.values(), default=1)
     window_start = _local_midnight(rules.quota_window(on, longest).start)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.access.forms import PurposeForm
@@ -113,7 +114,20 @@ class GrantLineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    pass
+    """Every line form offers the same products and categories: read once for the formset,
+    not twice per line (issue #9 §7, tests/test_query_counts.py)."""
+
+    @cached_property
+    def _shared_choices(self) -> dict[str, list[Any]]:
+        fields = self.form().fields
+        # iter() first: list() of the choice iterator would also run a COUNT.
+        return {name: list(iter(fields[name].choices)) for name in ("product", "category")}
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form: forms.Form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        for name, choices in self._shared_choices.items():
+            form.fields[name].choices = choices  # type: ignore[attr-defined]
+        return form
 
 
 GrantLineFormSet = forms.formset_factory(
