@@ -237,7 +237,7 @@ API_COUNTS: dict[tuple[str, str], Row] = {
     ("POST", "/ward-orders"): Count(
         lambda w: w.api("ward").post("/ward-orders", {"lines": [{"gtin": BAG, "order_units": 2}]}),
         201,
-        10,
+        11,  # + the median of the product's ward lines (ward order limits)
     ),
     ("POST", "/receipts"): NotCounted(ACTION),
 }
@@ -266,6 +266,10 @@ PAGE_COUNTS: dict[str, Row] = {
     "afdelingslager/": Count(lambda w: w.page("ward").get("/afdelingslager/"), 200, 7, grows=True),
     "analyse/": Count(lambda w: w.page("analyst").get("/analyse/"), 200, 4),
     "analyse/forbrug/": Count(lambda w: w.page("analyst").get("/analyse/forbrug/"), 200, 6),
+    "analyse/forbrug/fil/<int:upload_id>/": Count(
+        lambda w: w.page("analyst").get("/analyse/forbrug/fil/1/"), 404, 5
+    ),
+    "favicon.ico": Count(lambda w: w.anon.get("/favicon.ico"), 301, 0),
     "analyse/gevinster/": Count(lambda w: w.page("analyst").get("/analyse/gevinster/"), 200, 4),
     "analyse/<slug:slug>/": Count(
         lambda w: w.page("analyst").get("/analyse/business-case/"), 200, 4
@@ -281,7 +285,7 @@ PAGE_COUNTS: dict[str, Row] = {
         Count(lambda w: w.page("cw").post("/borgere/", {"q": "Andersen"}), 200, 9, grows=True),
     ],
     "borgere/<int:citizen_id>/": Count(
-        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, 13, grows=True
+        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, 15, grows=True
     ),
     "borgere/<int:citizen_id>/adgangslog/": Count(
         lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/adgangslog/"), 200, 11, grows=True
