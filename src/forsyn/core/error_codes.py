@@ -13,3 +13,5 @@ class ErrorCode(ErrorCodes):
         "personal_data_in_query",
         _("%(field)s is personal data and does not belong in the URL"),
     )
+    STRING_NUL = "string_nul", _("may not contain a NUL character")
+    JSON_TOO_DEEP = "json_too_deep", _("is JSON nested deeper than 64 levels")
