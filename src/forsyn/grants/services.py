@@ -171,7 +171,8 @@ def _line_fields(
 
 
 def _describe_line(fields: dict[str, Any]) -> dict[str, Any]:
-    what = fields["product"].gtin if fields["product"] else f"category {fields['category'].code}"
+    # A category by its name (a page shows it), never its code.
+    what = fields["product"].gtin if fields["product"] else fields["category"].name_da
     return {
         "what": what,
         "pieces_per_month": fields["pieces_per_month"],
@@ -469,7 +470,7 @@ def _replace_lines(
         # Lines are deactivated, not deleted: orders and history refer to them.
         line.is_active = False
         line.save(update_fields=["is_active"])
-        what = line.product.gtin if line.product else f"category {line.category.code}"  # type: ignore[union-attr]
+        what = line.product.gtin if line.product else line.category.name_da  # type: ignore[union-attr]
         events.append(
             GrantEvent(
                 grant=grant,
