@@ -13,4 +13,4 @@ class ErrorCode(ErrorCodes):
     NOT_A_MUNICIPALITY = "not_a_municipality", _("must be a municipality")
     POSTCODE_INVALID = "postcode_invalid", _("a Danish postcode has 4 digits")
     PERIOD_INVALID = "period_invalid", _("the period is not valid")
-    VALID_UNTIL_BEFORE_FROM = "valid_until_before_from", _("must be after the start date")
+    VALID_UNTIL_BEFORE_FROM = "valid_until_before_from", _("must be after valid from")

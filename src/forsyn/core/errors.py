@@ -102,6 +102,10 @@ class DomainError(Exception):
             first.setdefault(name, err)
         return first
 
+    def english_fields(self) -> dict[str, str]:
+        """The first problem of each field in English (logs, job runs, tests)."""
+        return {name: err.english() for name, err in self.fields.items()}
+
     def texts(self) -> list[str]:
         """Every problem in the active language (for a page's messages)."""
         return [err.text() for _, err in self.problems]

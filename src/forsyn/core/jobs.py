@@ -71,11 +71,7 @@ def job_execute(run_id: int) -> JobRun:
     try:
         result = _JOBS[run.kind](run)
     except DomainError as exc:
-        _finish(
-            run,
-            JobStatus.FAILED,
-            errors=[{"code": exc.code, **{k: e.english() for k, e in exc.fields.items()}}],
-        )
+        _finish(run, JobStatus.FAILED, errors=[{"code": exc.code, **exc.english_fields()}])
     except Exception as exc:  # recorded on the run; the traceback goes to the log only
         log.exception("job %s #%s failed", run.kind, run.pk)
         _finish(run, JobStatus.FAILED, errors=[{"code": "internal", "type": type(exc).__name__}])

@@ -24,8 +24,8 @@ class ErrorCode(ErrorCodes):
         "hospital_grant_by_hospital",
         _("a temporary hospital grant is given by a hospital unit"),
     )
-    VALID_UNTIL_BEFORE_FROM = "valid_until_before_from", _("must be after the start date")
-    FOLLOW_UP_BEFORE_FROM = "follow_up_before_from", _("may not be before the start date")
+    VALID_UNTIL_BEFORE_FROM = "valid_until_before_from", _("must be after valid from")
+    FOLLOW_UP_BEFORE_FROM = "follow_up_before_from", _("may not be before valid from")
     HOSPITAL_GRANT_NEEDS_END = (
         "hospital_grant_needs_end",
         _("a temporary hospital grant has an end date"),
@@ -44,7 +44,7 @@ class ErrorCode(ErrorCodes):
         "product_replaced",
         _("the product %(gtin)s is phased out; its successor is %(successor)s"),
     )
-    CATEGORY_UNKNOWN = "category_unknown", _("no category %(category)s")
+    CATEGORY_UNKNOWN = "category_unknown", _("no category '%(category)s'")
     CATEGORY_OUTSIDE_AREA = (
         "category_outside_area",
         _("the category is not in the product area %(area)s"),
@@ -63,7 +63,7 @@ class ErrorCode(ErrorCodes):
         _("give the price difference per piece (0 or more)"),
     )
     TOO_MANY_DECIMALS = "too_many_decimals", _("at most %(places)s decimals")
-    PRODUCT_AREA_UNKNOWN = "product_area_unknown", _("no product area %(area)s")
+    PRODUCT_AREA_UNKNOWN = "product_area_unknown", _("no product area '%(area)s'")
     CHOICE_UNKNOWN = "choice_unknown", _("must be one of %(choices)s")
     NEW_GRANT_STATUS = "new_grant_status", _("a new grant is a draft or active")
     ACTIVE_WITHOUT_LINES = "active_without_lines", _("an active grant has at least one line")
