@@ -274,3 +274,94 @@ def test_schema_errors_carry_code_and_params_too(w: dict) -> None:
             "params": {"le": 999},
         }
     ]
+
+
+# -- Pages: no English or internal codes where Danish belongs ---------------------------------
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "forsyn"
+HTTP_ROUTE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE) /")
+
+
+def logged_places() -> list[str]:
+    """Every literal `resource=` an access-log call site writes, placeholders as 7."""
+    found = set()
+    for path in SRC.rglob("*.py"):
+        for literal in re.findall(r'resource=f?"([^"]+)"', path.read_text()):
+            # {'approved' if approve else 'rejected'}: both words
+            choice = re.search(r"\{'(\w+)' if \w+ else '(\w+)'\}", literal)
+            variants = (
+                [literal.replace(choice[0], w) for w in choice.groups()] if choice else [literal]
+            )
+            found.update(re.sub(r"\{[^}]+\}", "7", v) for v in variants)
+    return sorted(found)
+
+
+def test_every_logged_place_reads_danish_on_the_access_log_page() -> None:
+    from forsyn.audit.labels import resource_label
+
+    places = logged_places()
+    assert "grant page" in places and "7: order 7" in places  # the scan finds them
+    for place in places:
+        with translation.override("da"):
+            label = resource_label(place)
+        if HTTP_ROUTE.match(place):
+            assert label == place  # an API route is shown as it is
+            continue
+        assert label != place, place
+        padded = f" {label} "
+        assert [w for w in (*ENGLISH_WORDS, " page", "order", "grant ") if w in padded] == []
+    with translation.override("da"):
+        assert resource_label("approval queue: order 12") == "godkendelseskø: bestilling 12"
+        assert resource_label("GET /citizens/{id}: order 12") == "GET /citizens/{id}: bestilling 12"
+
+
+@pytest.fixture
+def page_world() -> dict[str, Any]:
+    from django.test import Client
+
+    aarhus = f.municipality("751")
+    cw = f.make_user("caseworker", aarhus, username="cw")
+    citizen = f.CitizenFactory(municipality=aarhus)
+    bag = f.ProductFactory(gtin="5700000000011", name="SenSura Mio lukket pose")
+    grant = f.GrantFactory(citizen=citizen)
+    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
+    client = Client()
+    client.force_login(cw)
+    return {"cw": cw, "citizen": citizen, "grant": grant, "line": line, "client": client}
+
+
+@pytest.mark.django_db
+def test_grant_history_and_access_log_pages_are_danish(page_world: dict) -> None:
+    from forsyn.grants.services import GrantLineInput, grant_status_change, grant_update
+
+    w = page_world
+    grant = w["grant"]
+    f.CategoryFactory(
+        code="stoma-1p-drain", name_da="1-delt drænpose", product_area=grant.product_area
+    )
+    grant_update(
+        actor=w["cw"],
+        grant_id=grant.pk,
+        lines=[
+            GrantLineInput(id=w["line"].pk, gtin="5700000000011", pieces_per_month=60),
+            GrantLineInput(category="stoma-1p-drain", pieces_per_month=10),
+        ],
+    )
+    grant_status_change(actor=w["cw"], grant_id=grant.pk, status="suspended", reason="Indlagt")
+    page = w["client"].get(f"/bevillinger/{grant.pk}/").content.decode()
+    assert "Status: Aktiv → Sat i bero" in page
+    assert "Linje tilføjet: 1-delt drænpose" in page
+    for leak in ("active → suspended", "stoma-1p-drain", "category "):
+        assert leak not in page
+    log = w["client"].get(f"/borgere/{w['citizen'].pk}/adgangslog/").content.decode()
+    assert "Side: bevillingsside" in log
+    assert "Side: bevilling " in log  # the grant writes above: "grant 7" → "bevilling 7"
+    for leak in ("grant page", ": grant ", "citizen page"):
+        assert leak not in log
+    # The same page in English reads English.
+    with translation.override("en"):
+        from forsyn.grants.models import GrantEvent
+        from forsyn.grants.templatetags.grant_history import event_text
+
+        status_event = GrantEvent.objects.get(grant=grant, kind="status")
+        assert event_text(status_event) == "Status: Active → Suspended"
