@@ -18,9 +18,10 @@ def _status(value: object) -> str:
 
 def _field(name: str) -> str:
     try:
-        return str(Grant._meta.get_field(name).verbose_name)
+        field = Grant._meta.get_field(name)
     except FieldDoesNotExist:
         return _("lines") if name == "lines" else name
+    return str(getattr(field, "verbose_name", name))
 
 
 @register.filter
