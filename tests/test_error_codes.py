@@ -26,6 +26,7 @@ APPS = (
     "citizens",
     "contracts",
     "core",
+    "economics",
     "fulfilment",
     "grants",
     "orders",
