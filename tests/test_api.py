@@ -245,38 +245,67 @@ def test_create_grant(w: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "loc", "msg"),
+    ("change", "loc", "msg", "code", "params"),
     [
-        ({"valid_until": "2025-01-01"}, ["body", "valid_until"], "must be after valid from"),
-        ({"product_area": "space"}, ["body", "product_area"], "no product area 'space'"),
+        (
+            {"valid_until": "2025-01-01"},
+            ["body", "valid_until"],
+            "must be after valid from",
+            "valid_until_before_from",
+            {},
+        ),
+        (
+            {"product_area": "space"},
+            ["body", "product_area"],
+            "no product area 'space'",
+            "product_area_unknown",
+            {"area": "space"},
+        ),
         (
             {"legal_basis": "hospital_temporary"},
             ["body", "legal_basis"],
             "a temporary hospital grant is given by a hospital unit",
+            "hospital_grant_by_hospital",
+            {},
         ),
         (
             {"lines": [{"gtin": "5700000000028", "pieces_per_month": 10, "hole_size_mm": 60}]},
             ["body", "lines", "0", "hole_size_mm"],
             "the product can be cut from 10 to 45 mm",
+            "hole_size_outside_product",
+            {"low": 10, "high": 45},
         ),
         (
             {"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "hole_size_mm": 20}]},
             ["body", "lines", "0", "hole_size_mm"],
             "the product is not cut to fit",
+            "not_cut_to_fit",
+            {},
         ),
         (
             {"lines": [{"gtin": "5700000000011", "pieces_per_month": 10, "free_choice": True}]},
             ["body", "lines", "0", "free_choice_product"],
             "name the product chosen",
+            "free_choice_product_missing",
+            {},
         ),
-        ({"lines": []}, ["body", "lines"], "an active grant has at least one line"),
+        (
+            {"lines": []},
+            ["body", "lines"],
+            "an active grant has at least one line",
+            "active_without_lines",
+            {},
+        ),
     ],
 )
-def test_create_grant_rejected_changes_nothing(w: dict, change: dict, loc: list, msg: str) -> None:
+def test_create_grant_rejected_changes_nothing(
+    w: dict, change: dict, loc: list, msg: str, code: str, params: dict
+) -> None:
     before = _counts()
     response = Api(w["cw"]).post("/grants", _new_grant(w, **change))
     assert response.status_code == 422
-    assert {"loc": loc, "msg": msg, "type": "value_error"} in response.json()["detail"]
+    item = {"loc": loc, "msg": msg, "type": code, "code": code, "params": params}
+    assert item in response.json()["detail"]
     assert _counts() == before
 
 
@@ -346,7 +375,7 @@ def test_patch_grant_rejections(w: dict) -> None:
     assert bad.json()["detail"][0]["loc"] == ["body", "status_reason"]
     assert (
         Api(w["cw"]).patch(f"/grants/{gid}", {"status": "draft"}).json()["detail"][0]["msg"]
-        == "a active grant cannot become draft"
+        == "a grant that is Active cannot become Draft"
     )
     assert Api(w["other_cw"]).patch(f"/grants/{gid}", {"note": "x"}).status_code == 404
     assert Api(w["cw"]).patch("/grants/999999", {"note": "x"}).status_code == 404

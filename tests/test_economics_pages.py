@@ -99,11 +99,11 @@ def test_uploaded_json_file_and_errors(analyst: Client) -> None:
     upload = SimpleUploadedFile("case.json", _case().encode(), content_type="application/json")
     assert "0.1070" in analyst.post("/analyse/business-case/", {"file": upload}).content.decode()
     bad = analyst.post("/analyse/business-case/", {"input_json": '{"name": "x", "years": "many"}'})
-    assert "years: &#x27;many&#x27; is not a whole number" in bad.content.decode()
+    assert "years: &#x27;many&#x27; er ikke et helt tal" in bad.content.decode()
     empty = analyst.post("/analyse/allocation/", {"input_json": ""}).content.decode()
     assert "Angiv input som tekst eller som fil." in empty
     broken = analyst.post("/analyse/equalization/", {"input_json": "{"}).content.decode()
-    assert "input: not valid JSON (line 1, column 2" in broken
+    assert "input: er ikke gyldig JSON (linje 1, kolonne 2" in broken
 
 
 def test_allocation_page(analyst: Client) -> None:

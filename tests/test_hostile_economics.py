@@ -55,12 +55,12 @@ CALCULATION_CASES = [
     (
         CASE % "NaN",
         "annual_spend: 'NaN' is not a number",
-        "annual_spend: &#x27;NaN&#x27; is not a number",
+        "annual_spend: &#x27;NaN&#x27; er ikke et tal",
     ),
     (
         CASE % "-Infinity",
         "annual_spend: '-Infinity' is not a number",
-        "annual_spend: &#x27;-Infinity&#x27; is not a number",
+        "annual_spend: &#x27;-Infinity&#x27; er ikke et tal",
     ),
     (
         CASE % ("9" * 5000),
@@ -85,7 +85,7 @@ CALCULATION_CASES = [
     (
         '{"name": "x", "years": "%s", "annual_spend": "1"}' % ("9" * 30),
         "years: must be between 1 and 30",
-        "years: must be between 1 and 30",
+        "years: skal være mellem 1 og 30",
     ),
 ]
 
@@ -116,7 +116,7 @@ def test_a_nul_in_an_uploaded_json_file_is_a_field_error(analyst: Client) -> Non
         "/analyse/business-case/", {"file": SimpleUploadedFile("case.json", body)}
     )
     assert (
-        "input: not valid JSON (line 1, column 14: Invalid control character at)"
+        "input: er ikke gyldig JSON (linje 1, kolonne 14: Invalid control character at)"
         in response.content.decode()
     )
 

@@ -24,7 +24,17 @@ NUL_MSG = "may not contain a NUL character"
 
 
 def nul_error(*loc: Any) -> dict[str, Any]:
-    return {"detail": [{"loc": list(loc), "msg": NUL_MSG, "type": "string_nul"}]}
+    return {
+        "detail": [
+            {
+                "loc": list(loc),
+                "msg": NUL_MSG,
+                "type": "string_nul",
+                "code": "string_nul",
+                "params": {},
+            }
+        ]
+    }
 
 
 @pytest.fixture
@@ -194,6 +204,8 @@ def test_json_nested_100000_deep_is_a_422_not_a_recursion_error(w: dict) -> None
                     "loc": ["body"],
                     "msg": "is JSON nested deeper than 64 levels",
                     "type": "json_too_deep",
+                    "code": "json_too_deep",
+                    "params": {},
                 }
             ]
         },
@@ -335,6 +347,8 @@ def test_same_key_different_lines_is_a_422_and_saves_nothing(w: dict) -> None:
                 "loc": ["header", "Idempotency-Key"],
                 "msg": "was used before with a different request: use a new key",
                 "type": "idempotency_key_reused",
+                "code": "idempotency_key_reused",
+                "params": {},
             }
         ]
     }
@@ -407,7 +421,9 @@ def test_ward_order_above_the_cap_is_a_422_and_saves_nothing(w: dict, settings: 
         {
             "loc": ["body", "lines"],
             "msg": "3030 pieces in one ward order is more than the limit of 3000",
-            "type": "value_error",
+            "type": "ward_order_too_large",
+            "code": "ward_order_too_large",
+            "params": {"pieces": 3030, "max": 3000},
         }
     ]
     assert Order.objects.count() == 0

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from forsyn.core import jobs
-from forsyn.core.errors import DomainError
+from forsyn.core.errors import DomainError, FieldError
 from forsyn.core.jobs import job_enqueue, job_execute, job_progress, job_restart
 from forsyn.core.models import JobRun, JobStatus
 from tests import factories as f
@@ -23,7 +23,11 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def count(run: JobRun) -> Mapping[str, Any]:
         state["calls"] += 1
         if state["fail"]:
-            raise DomainError("bad period", code="period_future", fields={"period": "future"})
+            raise DomainError(
+                "bad period",
+                code="period_future",
+                fields={"period": FieldError("period_future", "future")},
+            )
         for done in range(1, 4):
             job_progress(run, done=done, total=3)
             # What a page polling the run reads while the job works.
@@ -96,9 +100,9 @@ def test_only_failed_runs_restart_and_unknown_kinds_are_refused(
     assert refused.value.code == "job_not_restartable"
     with pytest.raises(DomainError) as unknown:
         job_enqueue(kind="test.nothing", parameters={})
-    assert (unknown.value.code, unknown.value.fields) == (
+    assert (unknown.value.code, unknown.value.english_fields()) == (
         "job_unknown",
-        {"kind": "unknown: test.nothing"},
+        {"kind": "no job of the kind test.nothing"},
     )
     assert JobRun.objects.count() == 1
 

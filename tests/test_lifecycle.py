@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forsyn.core import outbox
 from forsyn.core.errors import DomainError
@@ -85,7 +85,12 @@ def test_refused_move_changes_nothing(from_status: OrderStatus, to_status: Order
     with pytest.raises(DomainError) as refused:
         order_transition(order, to_status, actor=None)
     assert refused.value.code == "order_transition"
-    assert refused.value.fields == {"status": f"order {order.pk} is {from_status}"}
+    with translation.override("en"):
+        labels = (str(OrderStatus(from_status).label), str(OrderStatus(to_status).label))
+    assert refused.value.english_fields() == {
+        "status": f"an order that is {labels[0]} cannot become {labels[1]}"
+    }
+    assert refused.value.fields["status"].code == "order_transition"
     order.refresh_from_db()
     assert order.status == from_status
     assert OrderEvent.objects.count() == 0

@@ -128,7 +128,7 @@ def test_purpose_required_for_service_centre(world: dict) -> None:
     agent = world["users"]["service_agent"]
     with pytest.raises(DomainError) as exc:
         policy.purpose_for(agent, "  ")
-    assert exc.value.fields == {"purpose": "state why you need this citizen's data"}
+    assert exc.value.english_fields() == {"purpose": "state why you need this citizen's data"}
     assert policy.purpose_for(agent, "Borger ringer om levering") == "Borger ringer om levering"
     assert (
         policy.purpose_for(world["users"]["caseworker"], None)

@@ -26,7 +26,7 @@ def test_organisation_create_validates_identifiers() -> None:
             gln="5798000000002",
             region=None,
         )
-    assert exc.value.fields == {
+    assert exc.value.english_fields() == {
         "code": "a municipality code has 3 digits",
         "cvr": "is not a valid CVR number (8 digits with a valid check digit)",
         "gln": "is not a valid EAN/GLN location number (13 digits)",
@@ -69,7 +69,7 @@ def test_citizen_create_validates_cpr_and_uniqueness() -> None:
     assert citizen.cpr == "0101551234"
     with pytest.raises(DomainError) as exc:
         citizen_create(cpr="0101551234", postcode="80", **base)
-    assert exc.value.fields == {
+    assert exc.value.english_fields() == {
         "cpr": "a citizen with this CPR number exists",
         "postcode": "a Danish postcode has 4 digits",
     }
@@ -77,7 +77,7 @@ def test_citizen_create_validates_cpr_and_uniqueness() -> None:
         citizen_create(
             cpr="321355-1234", postcode="8000", **{**base, "municipality": f.region("1082")}
         )
-    assert exc.value.fields == {
+    assert exc.value.english_fields() == {
         "cpr": "is not a valid CPR number (ddmmyy-xxxx)",
         "municipality": "must be a municipality",
     }

@@ -14,7 +14,7 @@ from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
 from forsyn.core.api import ErrorOut, LocalSwagger, field_errors
-from forsyn.core.errors import DomainError, NotFound, PermissionDenied
+from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from forsyn.fulfilment.api import router as fulfilment_router
 from forsyn.grants.api import router as grants_router
 from forsyn.orders.api import router as orders_router
@@ -22,8 +22,6 @@ from forsyn.organisations.api import router as organisations_router
 from forsyn.organisations.selectors import user_for_token
 
 log = logging.getLogger(__name__)
-
-TYPED_CODES = frozenset({"idempotency_key_reused"})
 
 
 class BearerAuth(HttpBearer):
@@ -90,10 +88,8 @@ api.add_router("", fulfilment_router, tags=["fulfilment"])
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    fields = exc.fields or {"__all__": exc.message}
-    # Most refusals are plain value errors; a few carry their stable code as the error type.
-    type_ = exc.code if exc.code in TYPED_CODES else "value_error"
-    return api.create_response(request, field_errors(fields, type_=type_), status=422)
+    errors = exc.problems or [("__all__", FieldError(exc.code, exc.message))]
+    return api.create_response(request, field_errors(errors), status=422)
 
 
 @api.exception_handler(NotFound)
@@ -123,12 +119,19 @@ def _loc(loc: list[str | int]) -> list[str | int]:
 
 @api.exception_handler(NinjaValidationError)
 def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    # Pydantic's context may hold exception objects; keep only what serializes.
+    # Pydantic's context may hold exception objects; keep only what serializes. The code is
+    # pydantic's error type (`missing`, `string_too_long` ...), its context the params.
     detail = [
         {
             "loc": _loc(list(e.get("loc", []))),
             "msg": str(e.get("msg", "")),
             "type": str(e.get("type", "")),
+            "code": str(e.get("type", "")),
+            "params": {
+                k: v
+                for k, v in (e.get("ctx") or {}).items()
+                if isinstance(v, str | int | float | bool)
+            },
         }
         for e in exc.errors
     ]

@@ -101,16 +101,22 @@ def test_refused_lines_are_422_per_line_and_save_nothing(w: World) -> None:
                 "loc": ["body", "lines", 1, "scan"],
                 "msg": "The GTIN's check digit is wrong.",
                 "type": "bad_check_digit",
+                "code": "bad_check_digit",
+                "params": {},
             },
             {
                 "loc": ["body", "lines", 2, "scan"],
                 "msg": "The product is not on an active contract.",
                 "type": "no_active_contract",
+                "code": "no_active_contract",
+                "params": {},
             },
             {
                 "loc": ["body", "lines", 3, "scan"],
                 "msg": "The barcode holds no expiry date (17).",
                 "type": "missing_expiry",
+                "code": "missing_expiry",
+                "params": {},
             },
         ]
     }

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from forsyn.access.error_codes import ErrorCode
 from forsyn.access.roles import OrganisationKind, Role
 from forsyn.core.errors import DomainError
 
@@ -83,16 +84,16 @@ def _staff_purpose(user: Any, purpose: str | None) -> str:
     if len(stated) > PURPOSE_MAX_LENGTH:
         raise DomainError(
             "purpose too long",
-            code="purpose_too_long",
-            fields={"purpose": f"at most {PURPOSE_MAX_LENGTH} characters"},
+            code=ErrorCode.PURPOSE_TOO_LONG,
+            fields={"purpose": ErrorCode.PURPOSE_TOO_LONG.error(max=PURPOSE_MAX_LENGTH)},
         )
     if stated:
         return stated
     if needs_purpose(user):
         raise DomainError(
             "a purpose is required",
-            code="purpose_required",
-            fields={"purpose": "state why you need this citizen's data"},
+            code=ErrorCode.PURPOSE_REQUIRED,
+            fields={"purpose": ErrorCode.PURPOSE_REQUIRED.error()},
         )
     for role in sorted(_roles(user)):
         if role in DEFAULT_PURPOSE:

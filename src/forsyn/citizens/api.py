@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from forsyn.citizens.error_codes import ErrorCode
 from forsyn.citizens.schemas import CitizenDetailOut, CitizenOut, citizen_out
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, StrictSchema, page, purpose_of, refuse_in_query
@@ -48,8 +49,10 @@ def _search(
 ) -> dict[str, Any]:
     try:
         qs = citizen_search(user=request.user, cpr=cpr, municipality_code=municipality, q=q)
-    except ValueError as exc:
-        raise DomainError("invalid CPR", code="cpr_invalid", fields={"cpr": str(exc)}) from None
+    except ValueError:
+        raise DomainError(
+            "invalid CPR", code=ErrorCode.CPR_INVALID, fields={"cpr": ErrorCode.CPR_INVALID.error()}
+        ) from None
     items, count = page(qs, limit=limit, offset=offset)
     log_citizens_listed(
         user=request.user, citizens=items, purpose=purpose, channel="api", resource=resource

@@ -6,8 +6,9 @@ from typing import Any
 from django.db import transaction
 
 from forsyn.access.roles import OrganisationKind
+from forsyn.citizens.error_codes import ErrorCode
 from forsyn.citizens.models import Citizen, Representative
-from forsyn.core.errors import DomainError
+from forsyn.core.errors import DomainError, FieldError
 from forsyn.core.identifiers import clean_cpr
 
 
@@ -25,20 +26,20 @@ def citizen_create(
     phone: str = "",
     email: str = "",
 ) -> Citizen:
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     try:
         cpr = clean_cpr(cpr)
-    except ValueError as exc:
-        errors["cpr"] = str(exc)
+    except ValueError:
+        errors["cpr"] = ErrorCode.CPR_INVALID.error()
     else:
         if Citizen.objects.filter(cpr=cpr).exists():
-            errors["cpr"] = "a citizen with this CPR number exists"
+            errors["cpr"] = ErrorCode.CPR_EXISTS.error()
     if municipality is None or municipality.kind != OrganisationKind.MUNICIPALITY:
-        errors["municipality"] = "must be a municipality"
+        errors["municipality"] = ErrorCode.NOT_A_MUNICIPALITY.error()
     if not (len(postcode) == 4 and postcode.isdigit()):
-        errors["postcode"] = "a Danish postcode has 4 digits"
+        errors["postcode"] = ErrorCode.POSTCODE_INVALID.error()
     if errors:
-        raise DomainError("invalid citizen", code="citizen_invalid", fields=errors)
+        raise DomainError("invalid citizen", code=ErrorCode.CITIZEN_INVALID, fields=errors)
     return Citizen.objects.create(
         cpr=cpr,
         first_name=first_name,
@@ -65,13 +66,15 @@ def representative_add(
 ) -> Representative:
     try:
         cpr = clean_cpr(cpr)
-    except ValueError as exc:
-        raise DomainError("invalid CPR", code="cpr_invalid", fields={"cpr": str(exc)}) from None
+    except ValueError:
+        raise DomainError(
+            "invalid CPR", code=ErrorCode.CPR_INVALID, fields={"cpr": ErrorCode.CPR_INVALID.error()}
+        ) from None
     if valid_until is not None and valid_until <= valid_from:
         raise DomainError(
             "invalid period",
-            code="period_invalid",
-            fields={"valid_until": "must be after valid from"},
+            code=ErrorCode.PERIOD_INVALID,
+            fields={"valid_until": ErrorCode.VALID_UNTIL_BEFORE_FROM.error()},
         )
     return Representative.objects.create(
         citizen=citizen,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from forsyn.catalogue.models import Product
+from forsyn.contracts.error_codes import ErrorCode
 from forsyn.contracts.models import Contract, PriceListEntry
 from forsyn.contracts.rules import ExistingEntry, ImportRow, plan_price_import
 from forsyn.core.dates import DateRange
@@ -35,7 +36,9 @@ class PriceImportResult:
 
 class PriceImportError(DomainError):
     def __init__(self, errors: list[tuple[int, str, str]]):
-        super().__init__(f"{len(errors)} invalid row(s); nothing imported", code="import_invalid")
+        super().__init__(
+            f"{len(errors)} invalid row(s); nothing imported", code=ErrorCode.IMPORT_INVALID
+        )
         self.errors = errors
 
 

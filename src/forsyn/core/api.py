@@ -12,6 +12,9 @@ from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 from pydantic import ConfigDict
 
+from forsyn.core.error_codes import ErrorCode
+from forsyn.core.errors import FieldError
+
 T = TypeVar("T")
 
 MAX_LIMIT = 200
@@ -26,9 +29,14 @@ class StrictSchema(Schema):
 
 
 class ErrorItem(Schema):
+    """One field's problem: `code` is stable (the tables in docs/API.md), `params` fill the
+    message's placeholders, `msg` is the English text; `type` repeats `code`."""
+
     loc: list[str | int]
     msg: str
     type: str
+    code: str
+    params: dict[str, str | int | float | bool]
 
 
 class ErrorOut(Schema):
@@ -61,7 +69,16 @@ def refuse_in_query(request: HttpRequest, name: str, msg: str) -> None:
     """422 for personal data in the query string, instead of silently ignoring it (a list
     request with an ignored `cpr` filter would answer with every citizen)."""
     if name in request.GET:
-        raise ValidationError([{"loc": ["query", name], "msg": msg, "type": "value_error"}])
+        raise ValidationError(
+            [
+                {
+                    "loc": ["query", name],
+                    "msg": msg,
+                    "type": ErrorCode.PERSONAL_DATA_IN_QUERY,
+                    "ctx": {"field": name},
+                }
+            ]
+        )
 
 
 # Fields a service may name that travel as HTTP headers, not in the body.
@@ -69,18 +86,21 @@ HEADER_FIELDS = frozenset({"Idempotency-Key", "X-Purpose"})
 
 
 def field_errors(
-    fields: dict[str, str], *, where: str = "body", type_: str = "value_error"
+    errors: Sequence[tuple[str, FieldError]], *, where: str = "body"
 ) -> dict[str, Any]:
+    """The 422 body of a DomainError: per field its location, English text, code and params."""
     return {
         "detail": [
             {
                 "loc": ["header", name]
                 if name in HEADER_FIELDS
                 else [where, *name.replace("]", "").replace("[", ".").split(".")],
-                "msg": msg,
-                "type": type_,
+                "msg": err.english(),
+                "type": err.code,
+                "code": err.code,
+                "params": err.english_params(),
             }
-            for name, msg in fields.items()
+            for name, err in errors
         ]
     }
 

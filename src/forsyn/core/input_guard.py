@@ -16,7 +16,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+
+from forsyn.core.error_codes import ErrorCode
 
 API_PREFIX = "/api/"
 NUL = "\x00"
@@ -26,8 +27,8 @@ MAX_JSON_DEPTH = 64
 
 Loc = list[str | int]
 # English in the API (messages there are stable English); translated on pages.
-NUL_MESSAGE = gettext_noop("may not contain a NUL character")
-DEPTH_MESSAGE = gettext_noop("is JSON nested deeper than 64 levels")
+NUL_MESSAGE = ErrorCode.STRING_NUL.message
+DEPTH_MESSAGE = ErrorCode.JSON_TOO_DEEP.message
 
 
 class BadInput(Exception):
@@ -84,23 +85,23 @@ def check_request(request: HttpRequest) -> None:
     nul = NUL_MESSAGE
     for name, values in request.GET.lists():
         if NUL in name or any(NUL in v for v in values):
-            raise BadInput(["query", name.replace(NUL, "\\u0000")], nul, "string_nul")
+            raise BadInput(["query", name.replace(NUL, "\\u0000")], nul, ErrorCode.STRING_NUL)
     for name, value in request.COOKIES.items():
         if NUL in name or NUL in value:
-            raise BadInput(["cookie", name.replace(NUL, "\\u0000")], nul, "string_nul")
+            raise BadInput(["cookie", name.replace(NUL, "\\u0000")], nul, ErrorCode.STRING_NUL)
     for name, value in request.headers.items():
         if NUL in value:
-            raise BadInput(["header", name], nul, "string_nul")
+            raise BadInput(["header", name], nul, ErrorCode.STRING_NUL)
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, values in request.POST.lists():
             if NUL in name or any(NUL in v for v in values):
-                raise BadInput(["form", name.replace(NUL, "\\u0000")], nul, "string_nul")
+                raise BadInput(["form", name.replace(NUL, "\\u0000")], nul, ErrorCode.STRING_NUL)
         for name, files in request.FILES.lists():
             if any(NUL in (f.name or "") for f in files):
-                raise BadInput(["form", name], nul, "string_nul")
+                raise BadInput(["form", name], nul, ErrorCode.STRING_NUL)
     elif (
         content_type == "application/json"
         or content_type.endswith("+json")
@@ -112,7 +113,7 @@ def check_request(request: HttpRequest) -> None:
             raise BadInput(
                 ["body"],
                 DEPTH_MESSAGE,
-                "json_too_deep",
+                ErrorCode.JSON_TOO_DEEP,
             )
         try:
             data = json.loads(body)
@@ -120,19 +121,30 @@ def check_request(request: HttpRequest) -> None:
             return  # the API's own parser answers malformed JSON
         where = _nul_in_json(data, ["body"])
         if where is not None:
-            raise BadInput(where, nul, "string_nul")
+            raise BadInput(where, nul, ErrorCode.STRING_NUL)
 
 
 def check_path(request: HttpRequest, kwargs: dict[str, Any]) -> None:
     for name, value in kwargs.items():
         if isinstance(value, str) and NUL in value:
-            raise BadInput(["path", name], NUL_MESSAGE, "string_nul")
+            raise BadInput(["path", name], NUL_MESSAGE, ErrorCode.STRING_NUL)
 
 
 def refusal(request: HttpRequest, exc: BadInput) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return JsonResponse(
-            {"detail": [{"loc": exc.loc, "msg": exc.msg, "type": exc.type}]}, status=422
+            {
+                "detail": [
+                    {
+                        "loc": exc.loc,
+                        "msg": exc.msg,
+                        "type": exc.type,
+                        "code": exc.type,
+                        "params": {},
+                    }
+                ]
+            },
+            status=422,
         )
     # Deliberately no template: the base template reads the session and user, which a hostile
     # cookie could break.

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from forsyn.core.error_codes import ErrorCode
 from forsyn.core.errors import DomainError
 from forsyn.core.models import JobRun, JobStatus
 
@@ -42,7 +43,11 @@ def job_kinds() -> list[str]:
 def job_enqueue(*, kind: str, started_by: Any = None, parameters: Mapping[str, Any]) -> JobRun:
     """Record a queued run of `kind` and start it after commit."""
     if kind not in _JOBS:
-        raise DomainError("unknown job", code="job_unknown", fields={"kind": f"unknown: {kind}"})
+        raise DomainError(
+            "unknown job",
+            code=ErrorCode.JOB_UNKNOWN,
+            fields={"kind": ErrorCode.JOB_UNKNOWN.error(kind=kind)},
+        )
     run = JobRun.objects.create(kind=kind, started_by=started_by, parameters=dict(parameters))
     transaction.on_commit(lambda: _queue(run.pk))
     return run
@@ -66,7 +71,7 @@ def job_execute(run_id: int) -> JobRun:
     try:
         result = _JOBS[run.kind](run)
     except DomainError as exc:
-        _finish(run, JobStatus.FAILED, errors=[{"code": exc.code, **exc.fields}])
+        _finish(run, JobStatus.FAILED, errors=[{"code": exc.code, **exc.english_fields()}])
     except Exception as exc:  # recorded on the run; the traceback goes to the log only
         log.exception("job %s #%s failed", run.kind, run.pk)
         _finish(run, JobStatus.FAILED, errors=[{"code": "internal", "type": type(exc).__name__}])
@@ -107,8 +112,8 @@ def job_restart(*, run_id: int, started_by: Any = None) -> JobRun:
     if old is None or old.status != JobStatus.FAILED:
         raise DomainError(
             "only a failed run can be restarted",
-            code="job_not_restartable",
-            fields={"run": "only a failed run can be restarted"},
+            code=ErrorCode.JOB_NOT_RESTARTABLE,
+            fields={"run": ErrorCode.JOB_NOT_RESTARTABLE.error()},
         )
     run = JobRun.objects.create(
         kind=old.kind, started_by=started_by, parameters=old.parameters, restart_of=old

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from forsyn.core.money import split_largest_remainder
+from forsyn.economics.error_codes import ErrorCode
 from forsyn.economics.errors import InputError
 from forsyn.economics.parsing import decimal_of, list_of, mapping_of, money, require
 
@@ -37,13 +38,15 @@ def parse_parties(raw: Any, field: str = "parties") -> list[Party]:
         item = mapping_of(item, path)
         party_id = str(require(item, "id", path)).strip()
         if not party_id:
-            raise InputError(f"{path}.id", "is empty")
+            raise InputError(f"{path}.id", ErrorCode.EMPTY)
         if party_id in seen:
-            raise InputError(f"{path}.id", f"'{party_id}' appears twice")
+            raise InputError(f"{path}.id", ErrorCode.DUPLICATE_ID, {"id": str(party_id)})
         seen.add(party_id)
         kind = require(item, "kind", path)
         if kind not in KINDS:
-            raise InputError(f"{path}.kind", f"must be one of {', '.join(KINDS)}")
+            raise InputError(
+                f"{path}.kind", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(KINDS)}
+            )
         group = item.get("group")
         parties.append(
             Party(
@@ -65,15 +68,17 @@ def weights(parties: Sequence[Party], key: str, field: str, index: Sequence[int]
     if key in ("parties", "equal"):
         return [Decimal(1)] * len(parties)
     if key not in ("citizens", "population"):
-        raise InputError(field, f"unknown key '{key}'; use one of {', '.join(SIMPLE_KEYS)}")
+        raise InputError(
+            field, ErrorCode.KEY_UNKNOWN, {"key": str(key), "keys": ", ".join(SIMPLE_KEYS)}
+        )
     values: list[Decimal] = []
     for party, i in zip(parties, index, strict=True):
         value = getattr(party, key)
         if value is None:
-            raise InputError(f"parties[{i}].{key}", f"is required by the key '{key}'")
+            raise InputError(f"parties[{i}].{key}", ErrorCode.REQUIRED_BY_KEY, {"key": key})
         values.append(value)
     if sum(values) == 0:
-        raise InputError(field, f"the parties' {key} add up to 0")
+        raise InputError(field, ErrorCode.KEY_ADDS_UP_TO_ZERO, {"key": key})
     return values
 
 
@@ -85,35 +90,41 @@ def allocate(amount: Decimal, key: Any, parties: Sequence[Party]) -> list[Decima
     key = mapping_of(key, "key")
     unknown = set(key) - {"fixed", "within"}
     if unknown:
-        raise InputError(f"key.{sorted(unknown)[0]}", "unknown; use fixed and within")
+        raise InputError(f"key.{sorted(unknown)[0]}", ErrorCode.KEY_PARTS_UNKNOWN)
     fixed = mapping_of(require(key, "fixed", "key"), "key.fixed")
     within = mapping_of(key.get("within", {}), "key.within")
     shares = {g: decimal_of(v, f"key.fixed.{g}") for g, v in fixed.items()}
     if not shares:
-        raise InputError("key.fixed", "names at least one group")
+        raise InputError("key.fixed", ErrorCode.NO_GROUP)
     if sum(shares.values()) != 1:
-        raise InputError("key.fixed", f"the shares add up to {sum(shares.values())}, not 1")
+        raise InputError(
+            "key.fixed", ErrorCode.SHARES_NOT_ONE, {"total": str(sum(shares.values()))}
+        )
     for group in within:
         if group not in shares:
-            raise InputError(f"key.within.{group}", "is not a group in key.fixed")
+            raise InputError(f"key.within.{group}", ErrorCode.GROUP_NOT_IN_FIXED)
     members: dict[str, list[int]] = {g: [] for g in shares}
     for i, party in enumerate(parties):
         if party.group is None:
-            raise InputError(f"parties[{i}].group", "is required by a fixed key")
+            raise InputError(f"parties[{i}].group", ErrorCode.GROUP_REQUIRED)
         if party.group not in shares:
-            raise InputError(f"parties[{i}].group", f"'{party.group}' is not a group in key.fixed")
+            raise InputError(
+                f"parties[{i}].group", ErrorCode.GROUP_UNKNOWN, {"group": str(party.group)}
+            )
         members[party.group].append(i)
     groups = list(shares)
     for group in groups:
         if not members[group]:
-            raise InputError(f"key.fixed.{group}", "no party belongs to this group")
+            raise InputError(f"key.fixed.{group}", ErrorCode.GROUP_EMPTY)
     group_amounts = split_largest_remainder(amount, [shares[g] for g in groups])
     parts = [Decimal(0)] * len(parties)
     for group, group_amount in zip(groups, group_amounts, strict=True):
         idx = members[group]
         inner_key = within.get(group, "equal")
         if not isinstance(inner_key, str):
-            raise InputError(f"key.within.{group}", "must be one of " + ", ".join(SIMPLE_KEYS))
+            raise InputError(
+                f"key.within.{group}", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(SIMPLE_KEYS)}
+            )
         inner = weights([parties[i] for i in idx], inner_key, f"key.within.{group}", idx)
         for i, part in zip(idx, split_largest_remainder(group_amount, inner), strict=True):
             parts[i] = part
@@ -124,7 +135,7 @@ def allocate_input(data: Any) -> dict[str, Any]:
     data = mapping_of(data, "input")
     amount = decimal_of(require(data, "amount", ""), "amount")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InputError("amount", "has more than 2 decimals")
+        raise InputError("amount", ErrorCode.TOO_MANY_CENTS)
     parties = parse_parties(require(data, "parties", ""))
     parts = allocate(amount, require(data, "key", ""), parties)
     return {

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from forsyn.core.money import quantize_money
+from forsyn.economics.error_codes import ErrorCode
 from forsyn.economics.errors import InputError
 from forsyn.economics.parsing import decimal_of, int_of, list_of, mapping_of, money, require
 
@@ -51,11 +52,11 @@ def parse_business_case(data: Any) -> BusinessCase:
     data = mapping_of(data, "input")
     name = require(data, "name", "")
     if not isinstance(name, str) or not name.strip():
-        raise InputError("name", "must be a non-empty text")
+        raise InputError("name", ErrorCode.TEXT_REQUIRED)
     years = int_of(require(data, "years", ""), "years", minimum=1, maximum=30)
     spend = decimal_of(require(data, "annual_spend", ""), "annual_spend")
     if spend == 0:
-        raise InputError("annual_spend", "must be more than 0")
+        raise InputError("annual_spend", ErrorCode.NOT_POSITIVE)
 
     def costs(key: str) -> dict[str, Decimal]:
         raw = mapping_of(data.get(key, {}), key)
@@ -67,7 +68,7 @@ def parse_business_case(data: Any) -> BusinessCase:
     ]
     for i, d in enumerate(discounts):
         if d > 1:
-            raise InputError(f"evaluate_discounts[{i}]", "is a fraction between 0 and 1")
+            raise InputError(f"evaluate_discounts[{i}]", ErrorCode.NOT_A_FRACTION)
     return BusinessCase(
         name=name.strip(),
         years=years,

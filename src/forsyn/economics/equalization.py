@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from forsyn.core.money import split_largest_remainder
+from forsyn.economics.error_codes import ErrorCode
 from forsyn.economics.errors import InputError
 from forsyn.economics.parsing import decimal_of, list_of, mapping_of, money, require
 
@@ -140,7 +141,7 @@ def parse_equalization(data: Any) -> tuple[list[EqParty], Decimal, str]:
     cap = decimal_of(require(data, "cap_per_region", ""), "cap_per_region")
     key = data.get("key", "savings")
     if key not in KEYS:
-        raise InputError("key", f"unknown key '{key}'; use one of {', '.join(KEYS)}")
+        raise InputError("key", ErrorCode.KEY_UNKNOWN, {"key": str(key), "keys": ", ".join(KEYS)})
     baseline_prices = _prices(data, "baseline_prices")
     new_prices = _prices(data, "new_prices")
     parties: list[EqParty] = []
@@ -150,16 +151,18 @@ def parse_equalization(data: Any) -> tuple[list[EqParty], Decimal, str]:
         item = mapping_of(item, path)
         party_id = str(require(item, "id", path)).strip()
         if not party_id:
-            raise InputError(f"{path}.id", "is empty")
+            raise InputError(f"{path}.id", ErrorCode.EMPTY)
         if party_id in seen:
-            raise InputError(f"{path}.id", f"'{party_id}' appears twice")
+            raise InputError(f"{path}.id", ErrorCode.DUPLICATE_ID, {"id": str(party_id)})
         seen.add(party_id)
         kind = require(item, "kind", path)
         if kind not in KINDS:
-            raise InputError(f"{path}.kind", f"must be one of {', '.join(KINDS)}")
+            raise InputError(
+                f"{path}.kind", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(KINDS)}
+            )
         region = item.get("region")
         if region is None or not str(region).strip():
-            raise InputError(f"{path}.region", "is required: every party belongs to a region")
+            raise InputError(f"{path}.region", ErrorCode.REGION_REQUIRED)
         if "consumption" in item:
             baseline, new = _costs_from_consumption(
                 item["consumption"], f"{path}.consumption", baseline_prices, new_prices
@@ -187,7 +190,7 @@ def parse_equalization(data: Any) -> tuple[list[EqParty], Decimal, str]:
             and parties[-1].delta_ore < 0
             and (getattr(parties[-1], key) is None)
         ):
-            raise InputError(f"{path}.{key}", f"is required by the key '{key}'")
+            raise InputError(f"{path}.{key}", ErrorCode.REQUIRED_BY_KEY, {"key": key})
     return parties, cap, key
 
 
@@ -207,9 +210,9 @@ def _costs_from_consumption(
         product = str(require(row, "product", row_path))
         pieces = decimal_of(require(row, "pieces", row_path), f"{row_path}.pieces")
         if product not in baseline:
-            raise InputError(f"baseline_prices.{product}", "is missing for a consumed product")
+            raise InputError(f"baseline_prices.{product}", ErrorCode.PRICE_MISSING)
         if product not in new:
-            raise InputError(f"new_prices.{product}", "is missing for a consumed product")
+            raise InputError(f"new_prices.{product}", ErrorCode.PRICE_MISSING)
         total_baseline += pieces * baseline[product]
         total_new += pieces * new[product]
     return total_baseline, total_new

@@ -1,14 +1,20 @@
 """Input errors of the economics calculations: one line naming the field."""
 
+from forsyn.core.errors import Param
+from forsyn.economics.error_codes import ErrorCode
+
 
 class InputError(ValueError):
-    """Bad input. `field` is a JSON path such as `parties[3].region`. `message` may hold
-    %(name)s placeholders filled from `params`, so pages can translate the message."""
+    """Bad input. `field` is a JSON path such as `parties[3].region`; `code` an ErrorCode whose
+    message holds %(name)s placeholders filled from `params`, so pages can translate it."""
 
-    def __init__(self, field: str, message: str, params: dict[str, object] | None = None) -> None:
+    def __init__(self, field: str, code: ErrorCode, params: dict[str, Param] | None = None) -> None:
+        self.code = code
         self.params = dict(params or {})
-        text = message % self.params if self.params else message
+        error = code.error(**self.params)
+        text = error.english()
         super().__init__(f"{field}: {text}")
         self.field = field
         self.message = text
-        self.template = message
+        self.template = code.message
+        self.error = error

@@ -77,8 +77,7 @@ def _input_from(form: CalculationForm) -> Any:
 def _input_error(exc: InputError) -> str:
     """The error in the reader's language where it has a translation (the limits), else as
     the calculation wrote it."""
-    message = _(exc.template) % exc.params if exc.params else _(exc.template)
-    return f"{exc.field}: {message}"
+    return f"{exc.field}: {exc.error.text()}"
 
 
 @analyst_only

@@ -86,7 +86,13 @@ def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str,
     except ReceiptRefused as exc:
         with translation.override("en"):  # API messages are English; the codes are stable
             detail = [
-                {"loc": ["body", "lines", e.index, e.field], "msg": e.message, "type": e.code}
+                {
+                    "loc": ["body", "lines", e.index, e.field],
+                    "msg": e.message,
+                    "type": e.code,
+                    "code": e.code,
+                    "params": {},
+                }
                 for e in exc.errors
             ]
         return Status(422, {"detail": detail})

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.core.errors import DomainError
+from forsyn.fulfilment.error_codes import ErrorCode
 from forsyn.fulfilment.gs1 import MESSAGES as SCAN_MESSAGES
 from forsyn.fulfilment.gs1 import ScanErrorCode
 
@@ -55,6 +56,6 @@ class ReceiptRefused(DomainError):
         self.errors = list(errors)
         super().__init__(
             "receipt refused",
-            code="receipt_refused",
-            fields={f"lines[{e.index}].{e.field}": e.message for e in self.errors},
+            code=ErrorCode.RECEIPT_REFUSED,
+            fields={f"lines[{e.index}].{e.field}": ErrorCode(e.code).error() for e in self.errors},
         )

@@ -18,8 +18,8 @@ from forsyn.contracts.selectors import products_on_contract
 from forsyn.core.errors import DomainError, PermissionDenied
 from forsyn.core.outbox import outbox_record
 from forsyn.fulfilment.choices import LotStatus, MoveKind, WarehouseKind
+from forsyn.fulfilment.error_codes import ErrorCode
 from forsyn.fulfilment.errors import (
-    RECEIVING_MESSAGES,
     LineError,
     ReceiptRefused,
     ReceivingCode,
@@ -94,8 +94,8 @@ def _warehouse_for(actor: User, code: str) -> Warehouse:
     if warehouse is None:
         raise DomainError(
             "unknown warehouse",
-            code=ReceivingCode.UNKNOWN_WAREHOUSE,
-            fields={"warehouse": str(RECEIVING_MESSAGES[ReceivingCode.UNKNOWN_WAREHOUSE])},
+            code=ErrorCode.UNKNOWN_WAREHOUSE,
+            fields={"warehouse": ErrorCode.UNKNOWN_WAREHOUSE.error()},
         )
     return warehouse
 
@@ -153,12 +153,14 @@ def stock_receive(
     if not lines:
         raise DomainError(
             "no lines",
-            code=ReceivingCode.NO_LINES,
-            fields={"lines": str(RECEIVING_MESSAGES[ReceivingCode.NO_LINES])},
+            code=ErrorCode.NO_LINES,
+            fields={"lines": ErrorCode.NO_LINES.error()},
         )
     if len(lines) > MAX_RECEIPT_LINES:
         raise DomainError(
-            "too many lines", code="too_many_lines", fields={"lines": "at most 500 lines"}
+            "too many lines",
+            code=ErrorCode.TOO_MANY_LINES,
+            fields={"lines": ErrorCode.TOO_MANY_LINES.error(max=MAX_RECEIPT_LINES)},
         )
     moment = at or timezone.now()
     today = timezone.localdate(moment)
@@ -362,8 +364,12 @@ def order_release(
     if locked[0].status != OrderStatus.CANCELLED:
         raise DomainError(
             "only a cancelled order releases its stock",
-            code="order_not_cancelled",
-            fields={"status": f"order {order_id} is {locked[0].status}"},
+            code=ErrorCode.ORDER_NOT_CANCELLED,
+            fields={
+                "status": ErrorCode.ORDER_NOT_CANCELLED.error(
+                    status=OrderStatus(locked[0].status).label
+                )
+            },
         )
     held = [
         (row["lot_id"], row["order_line_id"], row["total"])

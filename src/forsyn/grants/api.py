@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from forsyn.core.api import StrictSchema, purpose_of
 from forsyn.core.errors import DomainError
 from forsyn.grants.choices import GrantStatus, LegalBasis
+from forsyn.grants.error_codes import ErrorCode
 from forsyn.grants.models import Grant
 from forsyn.grants.selectors import grant_get, grants_for_citizen
 from forsyn.grants.services import (
@@ -187,8 +188,8 @@ def patch_grant(request: HttpRequest, grant_id: int, payload: GrantPatch) -> dic
         if others:
             raise DomainError(
                 "change the status on its own",
-                code="grant_status_alone",
-                fields={name: "change the status in a request of its own" for name in others},
+                code=ErrorCode.STATUS_ALONE,
+                fields={name: ErrorCode.STATUS_ALONE.error() for name in others},
             )
         grant_status_change(
             actor=request.user,

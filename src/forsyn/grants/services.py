@@ -14,8 +14,9 @@ from forsyn.audit.services import access_log
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.citizens.models import Citizen
-from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.errors import DomainError, FieldError, NotFound, bilingual
 from forsyn.grants.choices import GrantEventKind, GrantStatus, LegalBasis
+from forsyn.grants.error_codes import ErrorCode
 from forsyn.grants.lock_objects import grants_for_update
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.grants.rules import may_change_status
@@ -39,18 +40,18 @@ class GrantLineInput:
 _UNSET: Any = object()
 
 
-def _check_organisation(errors: dict[str, str], organisation: Any, legal_basis: str) -> None:
+def _check_organisation(errors: dict[str, FieldError], organisation: Any, legal_basis: str) -> None:
     if legal_basis == LegalBasis.SEL_112 and organisation.kind != OrganisationKind.MUNICIPALITY:
-        errors["legal_basis"] = "a §112 grant is decided by the citizen's municipality"
+        errors["legal_basis"] = ErrorCode.SEL_112_BY_MUNICIPALITY.error()
     if (
         legal_basis == LegalBasis.HOSPITAL_TEMPORARY
         and organisation.kind != OrganisationKind.HOSPITAL_UNIT
     ):
-        errors["legal_basis"] = "a temporary hospital grant is given by a hospital unit"
+        errors["legal_basis"] = ErrorCode.HOSPITAL_GRANT_BY_HOSPITAL.error()
 
 
 def _check_dates(
-    errors: dict[str, str],
+    errors: dict[str, FieldError],
     *,
     legal_basis: str,
     valid_from: dt.date,
@@ -58,15 +59,15 @@ def _check_dates(
     follow_up_on: dt.date | None,
 ) -> None:
     if valid_until is not None and valid_until <= valid_from:
-        errors["valid_until"] = "must be after valid from"
+        errors["valid_until"] = ErrorCode.VALID_UNTIL_BEFORE_FROM.error()
     if follow_up_on is not None and follow_up_on < valid_from:
-        errors["follow_up_on"] = "may not be before valid from"
+        errors["follow_up_on"] = ErrorCode.FOLLOW_UP_BEFORE_FROM.error()
     if legal_basis == LegalBasis.HOSPITAL_TEMPORARY and valid_until is None:
-        errors["valid_until"] = "a temporary hospital grant has an end date"
+        errors["valid_until"] = ErrorCode.HOSPITAL_GRANT_NEEDS_END.error()
 
 
 def _resolve_lines(
-    errors: dict[str, str], area: ProductArea, lines: list[GrantLineInput]
+    errors: dict[str, FieldError], area: ProductArea, lines: list[GrantLineInput]
 ) -> list[tuple[GrantLineInput, Product | None, Category | None]]:
     gtins = {line.gtin for line in lines if line.gtin}
     codes = {line.category for line in lines if line.category}
@@ -82,58 +83,73 @@ def _resolve_lines(
         product: Product | None = None
         category: Category | None = None
         if bool(line.gtin) == bool(line.category):
-            errors[prefix] = "give either a product (gtin) or a category, not both"
+            errors[prefix] = ErrorCode.PRODUCT_OR_CATEGORY.error()
             continue
         if line.gtin:
             product = products.get(line.gtin)
             if product is None:
-                errors[f"{prefix}.gtin"] = f"no product with GTIN {line.gtin}"
+                errors[f"{prefix}.gtin"] = ErrorCode.PRODUCT_UNKNOWN.error(gtin=line.gtin)
             elif product.category.product_area_id != area.pk:
-                errors[f"{prefix}.gtin"] = f"the product is not in the product area {area.code}"
-            elif product.status != ProductStatus.ACTIVE:
-                successor = (
-                    f"; its successor is {product.successor.gtin}" if product.successor else ""
+                errors[f"{prefix}.gtin"] = ErrorCode.PRODUCT_OUTSIDE_AREA.error(
+                    area=bilingual(area.name_da, area.name_en)
                 )
-                errors[f"{prefix}.gtin"] = f"the product is phased out{successor}"
+            elif product.status != ProductStatus.ACTIVE:
+                errors[f"{prefix}.gtin"] = (
+                    ErrorCode.PRODUCT_REPLACED.error(
+                        gtin=product.gtin, successor=product.successor.gtin
+                    )
+                    if product.successor
+                    else ErrorCode.PRODUCT_PHASED_OUT.error(gtin=product.gtin)
+                )
         else:
             category = categories.get(line.category or "")
             if category is None:
-                errors[f"{prefix}.category"] = f"no category '{line.category}'"
+                errors[f"{prefix}.category"] = ErrorCode.CATEGORY_UNKNOWN.error(
+                    category=line.category or ""
+                )
             elif category.product_area_id != area.pk:
-                errors[f"{prefix}.category"] = (
-                    f"the category is not in the product area {area.code}"
+                errors[f"{prefix}.category"] = ErrorCode.CATEGORY_OUTSIDE_AREA.error(
+                    area=bilingual(area.name_da, area.name_en)
                 )
         key = f"p{line.gtin}" if line.gtin else f"c{line.category}"
         if key in seen:
-            errors[prefix] = "the same product or category twice in one grant"
+            errors[prefix] = ErrorCode.LINE_TWICE.error()
         seen.add(key)
         if not 1 <= line.pieces_per_month <= MAX_PIECES_PER_MONTH:
-            errors[f"{prefix}.pieces_per_month"] = f"must be between 1 and {MAX_PIECES_PER_MONTH}"
+            errors[f"{prefix}.pieces_per_month"] = ErrorCode.PIECES_OUT_OF_RANGE.error(
+                max=MAX_PIECES_PER_MONTH
+            )
         if line.hole_size_mm is not None:
             low, high = HOLE_SIZE_RANGE_MM
             if not low <= line.hole_size_mm <= high:
-                errors[f"{prefix}.hole_size_mm"] = f"must be between {low} and {high} mm"
+                errors[f"{prefix}.hole_size_mm"] = ErrorCode.HOLE_SIZE_OUT_OF_RANGE.error(
+                    low=low, high=high
+                )
             elif product is not None and not product.is_cut_to_fit:
-                errors[f"{prefix}.hole_size_mm"] = "the product is not cut to fit"
+                errors[f"{prefix}.hole_size_mm"] = ErrorCode.NOT_CUT_TO_FIT.error()
             elif (
                 product is not None
                 and product.cut_min_mm is not None
                 and product.cut_max_mm is not None
                 and not product.cut_min_mm <= line.hole_size_mm <= product.cut_max_mm
             ):
-                errors[f"{prefix}.hole_size_mm"] = (
-                    f"the product can be cut from {product.cut_min_mm} to {product.cut_max_mm} mm"
+                errors[f"{prefix}.hole_size_mm"] = ErrorCode.HOLE_SIZE_OUTSIDE_PRODUCT.error(
+                    low=product.cut_min_mm, high=product.cut_max_mm
                 )
         if line.free_choice:
             if not line.free_choice_product.strip():
-                errors[f"{prefix}.free_choice_product"] = "name the product chosen"
+                errors[f"{prefix}.free_choice_product"] = (
+                    ErrorCode.FREE_CHOICE_PRODUCT_MISSING.error()
+                )
             diff = line.free_choice_price_difference
             if diff is None or diff < 0:
                 errors[f"{prefix}.free_choice_price_difference"] = (
-                    "give the price difference per piece (0 or more)"
+                    ErrorCode.PRICE_DIFFERENCE_MISSING.error()
                 )
             elif diff.as_tuple().exponent < -4:  # type: ignore[operator]
-                errors[f"{prefix}.free_choice_price_difference"] = "at most 4 decimals"
+                errors[f"{prefix}.free_choice_price_difference"] = (
+                    ErrorCode.TOO_MANY_DECIMALS.error(places=4)
+                )
         resolved.append((line, product, category))
     return resolved
 
@@ -155,7 +171,8 @@ def _line_fields(
 
 
 def _describe_line(fields: dict[str, Any]) -> dict[str, Any]:
-    what = fields["product"].gtin if fields["product"] else f"category {fields['category'].code}"
+    # A category by its name (a page shows it), never its code.
+    what = fields["product"].gtin if fields["product"] else fields["category"].name_da
     return {
         "what": what,
         "pieces_per_month": fields["pieces_per_month"],
@@ -207,19 +224,19 @@ def grant_create(
     if not policy.may_write_grant(actor, granting_organisation=organisation):
         raise DomainError(
             "you may not grant products",
-            code="grant_forbidden",
-            fields={"granting_organisation": "your role may not write grants"},
+            code=ErrorCode.GRANT_FORBIDDEN,
+            fields={"granting_organisation": ErrorCode.ROLE_MAY_NOT_GRANT.error()},
         )
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     area = ProductArea.objects.filter(code=product_area_code).first()
     if area is None:
-        errors["product_area"] = f"no product area '{product_area_code}'"
+        errors["product_area"] = ErrorCode.PRODUCT_AREA_UNKNOWN.error(area=product_area_code)
     if legal_basis not in LegalBasis.values:
-        errors["legal_basis"] = f"must be one of {', '.join(LegalBasis.values)}"
+        errors["legal_basis"] = ErrorCode.CHOICE_UNKNOWN.error(choices=", ".join(LegalBasis.values))
     else:
         _check_organisation(errors, organisation, legal_basis)
     if status not in (GrantStatus.DRAFT, GrantStatus.ACTIVE):
-        errors["status"] = "a new grant is a draft or active"
+        errors["status"] = ErrorCode.NEW_GRANT_STATUS.error()
     _check_dates(
         errors,
         legal_basis=legal_basis,
@@ -228,10 +245,10 @@ def grant_create(
         follow_up_on=follow_up_on,
     )
     if status == GrantStatus.ACTIVE and not lines:
-        errors["lines"] = "an active grant has at least one line"
+        errors["lines"] = ErrorCode.ACTIVE_WITHOUT_LINES.error()
     resolved = _resolve_lines(errors, area, lines) if area is not None else []
     if errors:
-        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+        raise DomainError("invalid grant", code=ErrorCode.GRANT_INVALID, fields=errors)
     assert area is not None  # noqa: S101
     grant = Grant.objects.create(
         citizen=citizen,
@@ -269,8 +286,8 @@ def _writable_grant(actor: Any, grant_id: int) -> Grant:
     if not policy.may_write_grant(actor, granting_organisation=grant.granting_organisation):
         raise DomainError(
             "you may not change this grant",
-            code="grant_forbidden",
-            fields={"granting_organisation": "only the granting organisation changes a grant"},
+            code=ErrorCode.GRANT_FORBIDDEN,
+            fields={"granting_organisation": ErrorCode.NOT_GRANTING_ORGANISATION.error()},
         )
     return grant
 
@@ -298,7 +315,7 @@ def grant_update(
     through `grant_status_change`."""
     grant = _writable_grant(actor, grant_id)
     _refuse_ended(grant)
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     new: dict[str, Any] = {
         "valid_from": grant.valid_from if valid_from is _UNSET else valid_from,
         "valid_until": grant.valid_until if valid_until is _UNSET else valid_until,
@@ -317,12 +334,12 @@ def grant_update(
     resolved = _resolve_lines(errors, grant.product_area, lines) if lines is not None else []
     for i, (line_input, _, _) in enumerate(resolved):
         if line_input.id is not None and line_input.id not in current_lines:
-            errors[f"lines[{i}].id"] = f"no active line {line_input.id} in this grant"
+            errors[f"lines[{i}].id"] = ErrorCode.LINE_UNKNOWN.error(id=line_input.id)
     final_line_count = len(lines) if lines is not None else len(current_lines)
     if grant.status == GrantStatus.ACTIVE and final_line_count == 0:
-        errors["lines"] = "an active grant has at least one line"
+        errors["lines"] = ErrorCode.ACTIVE_WITHOUT_LINES.error()
     if errors:
-        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+        raise DomainError("invalid grant", code=ErrorCode.GRANT_INVALID, fields=errors)
 
     changes = {
         field: [_serial(getattr(grant, field)), _serial(value)]
@@ -356,8 +373,8 @@ def _refuse_ended(grant: Grant) -> None:
     if grant.status == GrantStatus.ENDED:
         raise DomainError(
             "an ended grant cannot change",
-            code="grant_ended",
-            fields={"status": "the grant has ended"},
+            code=ErrorCode.GRANT_ENDED,
+            fields={"status": ErrorCode.GRANT_ENDED.error()},
         )
 
 
@@ -376,19 +393,21 @@ def grant_status_change(
     grant = _writable_grant(actor, grant_id)
     _refuse_ended(grant)
     reason = reason.strip()
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     if status not in GrantStatus.values:
-        errors["status"] = f"must be one of {', '.join(GrantStatus.values)}"
+        errors["status"] = ErrorCode.CHOICE_UNKNOWN.error(choices=", ".join(GrantStatus.values))
     elif status == grant.status:
-        errors["status"] = f"the grant is already {status}"
+        errors["status"] = ErrorCode.STATUS_UNCHANGED.error(status=GrantStatus(status).label)
     elif not may_change_status(grant.status, status):
-        errors["status"] = f"a {grant.status} grant cannot become {status}"
+        errors["status"] = ErrorCode.STATUS_TRANSITION.error(
+            status=GrantStatus(grant.status).label, to=GrantStatus(status).label
+        )
     elif status in (GrantStatus.SUSPENDED, GrantStatus.ENDED) and not reason:
-        errors["status_reason"] = "give a reason for suspending or ending the grant"
+        errors["status_reason"] = ErrorCode.STATUS_REASON_REQUIRED.error()
     elif status == GrantStatus.ACTIVE and not grant.lines.filter(is_active=True).exists():
-        errors["lines"] = "an active grant has at least one line"
+        errors["lines"] = ErrorCode.ACTIVE_WITHOUT_LINES.error()
     if errors:
-        raise DomainError("invalid grant", code="grant_invalid", fields=errors)
+        raise DomainError("invalid grant", code=ErrorCode.GRANT_INVALID, fields=errors)
     changes = {"status": [grant.status, status]}
     if reason != grant.status_reason:
         changes["status_reason"] = [grant.status_reason, reason]
@@ -451,7 +470,7 @@ def _replace_lines(
         # Lines are deactivated, not deleted: orders and history refer to them.
         line.is_active = False
         line.save(update_fields=["is_active"])
-        what = line.product.gtin if line.product else f"category {line.category.code}"  # type: ignore[union-attr]
+        what = line.product.gtin if line.product else line.category.name_da  # type: ignore[union-attr]
         events.append(
             GrantEvent(
                 grant=grant,

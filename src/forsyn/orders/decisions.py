@@ -4,12 +4,12 @@ cancelling (`order_cancel`), each under a row lock on the order and through the 
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders.choices import CANCELLABLE, OrderKind, OrderStatus
+from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.lock_objects import orders_for_update
 from forsyn.orders.models import Order
@@ -39,19 +39,19 @@ def order_cancel(
     if not policy.may_cancel_order(actor, payer_organisation_id=order.ordering_organisation_id):
         raise DomainError(
             "only the paying organisation or the service centre may cancel this order",
-            code="order_cancel_forbidden",
-            fields={
-                "status": gettext_noop(
-                    "only the paying organisation or Fælles Service Center may cancel this order"
-                )
-            },
+            code=ErrorCode.ORDER_CANCEL_FORBIDDEN,
+            fields={"status": ErrorCode.ORDER_CANCEL_FORBIDDEN.error()},
         )
     stated = policy.purpose_for(actor, purpose)
     if order.status not in CANCELLABLE:
         raise DomainError(
             "too late to cancel",
-            code="order_not_cancellable",
-            fields={"status": f"a {order.status} order can no longer be cancelled"},
+            code=ErrorCode.ORDER_NOT_CANCELLABLE,
+            fields={
+                "status": ErrorCode.ORDER_NOT_CANCELLABLE.error(
+                    status=OrderStatus(order.status).label
+                )
+            },
         )
     order_transition(order, OrderStatus.CANCELLED, actor=actor, message=reason.strip()[:500])
     if order.citizen_id:
@@ -77,21 +77,23 @@ def order_decide(
     if order.kind == OrderKind.WARD and order.placed_by_id == actor.pk:
         raise DomainError(
             "a held ward order is approved by a colleague",
-            code="own_order",
-            fields={"status": gettext_noop("a colleague must approve or reject your own order")},
+            code=ErrorCode.OWN_ORDER,
+            fields={"status": ErrorCode.OWN_ORDER.error()},
         )
     if order.status != OrderStatus.AWAITING_APPROVAL:
         raise DomainError(
             "not awaiting approval",
-            code="order_not_held",
-            fields={"status": f"the order is {order.status}"},
+            code=ErrorCode.ORDER_NOT_HELD,
+            fields={
+                "status": ErrorCode.ORDER_NOT_HELD.error(status=OrderStatus(order.status).label)
+            },
         )
     message = message.strip()
     if not approve and not message:
         raise DomainError(
             "give a reason",
-            code="message_required",
-            fields={"message": gettext_noop("tell the citizen why the order is rejected")},
+            code=ErrorCode.MESSAGE_REQUIRED,
+            fields={"message": ErrorCode.MESSAGE_REQUIRED.error()},
         )
     order.decision_message = message[:2000]
     order_transition(

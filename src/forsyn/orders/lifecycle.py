@@ -15,6 +15,7 @@ from django.utils import timezone
 from forsyn.core.errors import DomainError
 from forsyn.core.outbox import outbox_record_many
 from forsyn.orders.choices import TRANSITIONS, OrderStatus
+from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.models import Order, OrderEvent
 from forsyn.organisations.models import User
 
@@ -34,8 +35,12 @@ def may_transition(from_status: str, to_status: str) -> bool:
 def _refuse(order: Order, to: str) -> DomainError:
     return DomainError(
         f"a {order.status} order cannot become {to}",
-        code="order_transition",
-        fields={"status": f"order {order.pk} is {order.status}"},
+        code=ErrorCode.ORDER_TRANSITION,
+        fields={
+            "status": ErrorCode.ORDER_TRANSITION.error(
+                status=OrderStatus(order.status).label, to=OrderStatus(to).label
+            )
+        },
     )
 
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
@@ -23,7 +22,7 @@ from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.catalogue.selectors import participations_on
 from forsyn.citizens.models import Citizen
-from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.errors import DomainError, FieldError, NotFound
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.outbox import outbox_record
 from forsyn.grants.choices import GrantStatus, LegalBasis
@@ -35,6 +34,7 @@ from forsyn.orders.choices import (
     OrderKind,
     OrderStatus,
 )
+from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.lifecycle import order_record_placement
 from forsyn.orders.models import Order, OrderLine
 from forsyn.orders.selectors import ordered_in_window, window_policy
@@ -60,35 +60,39 @@ class DeliveryInput:
     parcel_locker: str = ""
 
 
-def check_delivery(delivery: DeliveryInput, errors: dict[str, str]) -> None:
+def check_delivery(delivery: DeliveryInput, errors: dict[str, FieldError]) -> None:
     if delivery.type not in DeliveryType.values:
-        errors["delivery.type"] = f"must be one of {', '.join(DeliveryType.values)}"
+        errors["delivery.type"] = ErrorCode.CHOICE_UNKNOWN.error(
+            choices=", ".join(DeliveryType.values)
+        )
     elif delivery.type == DeliveryType.OTHER_ADDRESS:
         for key in ("name", "street", "city"):
             if not getattr(delivery, key).strip():
-                errors[f"delivery.{key}"] = gettext_noop("is required for another address")
+                errors[f"delivery.{key}"] = ErrorCode.REQUIRED_FOR_OTHER_ADDRESS.error()
         if not (len(delivery.postcode) == 4 and delivery.postcode.isdigit()):
-            errors["delivery.postcode"] = gettext_noop("a Danish postcode has 4 digits")
+            errors["delivery.postcode"] = ErrorCode.POSTCODE_INVALID.error()
     elif delivery.type == DeliveryType.PARCEL_LOCKER and not delivery.parcel_locker.strip():
-        errors["delivery.parcel_locker"] = gettext_noop("choose a parcel locker")
+        errors["delivery.parcel_locker"] = ErrorCode.PARCEL_LOCKER_REQUIRED.error()
 
 
-def _clean_lines(lines: list[LineInput], errors: dict[str, str]) -> list[str]:
+def _clean_lines(lines: list[LineInput], errors: dict[str, FieldError]) -> list[str]:
     """Each line's GTIN ("" where invalid) and the products they name, one query; errors per
     line (`lines[i].gtin`, `lines[i].order_units`) and for a product given twice."""
     gtins: list[str] = []
     for i, line in enumerate(lines):
         try:
             gtins.append(clean_gtin(line.gtin))
-        except ValueError as exc:
-            errors[f"lines[{i}].gtin"] = str(exc)
+        except ValueError:
+            errors[f"lines[{i}].gtin"] = ErrorCode.GTIN_INVALID.error()
             gtins.append("")
         if not 1 <= line.order_units <= MAX_ORDER_UNITS:
-            errors[f"lines[{i}].order_units"] = f"must be between 1 and {MAX_ORDER_UNITS}"
+            errors[f"lines[{i}].order_units"] = ErrorCode.UNITS_OUT_OF_RANGE.error(
+                max=MAX_ORDER_UNITS
+            )
     if not lines:
-        errors["lines"] = gettext_noop("order at least one product")
+        errors["lines"] = ErrorCode.NO_LINES.error()
     elif len(set(gtins)) != len(gtins):
-        errors["lines"] = gettext_noop("the same product twice: give it once with the total")
+        errors["lines"] = ErrorCode.PRODUCT_TWICE.error()
     return gtins
 
 
@@ -117,8 +121,8 @@ def _replayed(actor: Any, key: str, digest: str) -> Order | None:
     if first is not None and first.request_digest and first.request_digest != digest:
         raise DomainError(
             "Idempotency-Key reused with a different request",
-            code="idempotency_key_reused",
-            fields={"Idempotency-Key": "was used before with a different request: use a new key"},
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            fields={"Idempotency-Key": ErrorCode.IDEMPOTENCY_KEY_REUSED.error()},
         )
     return first
 
@@ -140,7 +144,7 @@ def _create_order(*, actor: Any, key: str, digest: str, **fields: Any) -> tuple[
 
 
 def _resolve(
-    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, str]
+    citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, FieldError]
 ) -> list[tuple[LineInput, Product, GrantLine]]:
     gtins = _clean_lines(lines, errors)
     products = _products_by_gtin(gtins)
@@ -174,15 +178,18 @@ def _resolve(
             continue
         product = products.get(gtin)
         if product is None:
-            errors[f"lines[{i}].gtin"] = f"no product with GTIN {gtin}"
+            errors[f"lines[{i}].gtin"] = ErrorCode.PRODUCT_UNKNOWN.error(gtin=gtin)
             continue
         if product.status != ProductStatus.ACTIVE:
-            successor = (
-                f"; order its successor {product.successor.name} ({product.successor.gtin})"
+            errors[f"lines[{i}].gtin"] = (
+                ErrorCode.PRODUCT_REPLACED.error(
+                    product=product.name,
+                    successor=product.successor.name,
+                    gtin=product.successor.gtin,
+                )
                 if product.successor
-                else ""
+                else ErrorCode.PRODUCT_PHASED_OUT.error(product=product.name)
             )
-            errors[f"lines[{i}].gtin"] = f"{product.name} is phased out{successor}"
             continue
         match = next(
             (
@@ -195,9 +202,7 @@ def _resolve(
             None,
         )
         if match is None:
-            errors[f"lines[{i}].gtin"] = (
-                f"{product.name} is not granted to the citizen under an active grant"
-            )
+            errors[f"lines[{i}].gtin"] = ErrorCode.NOT_GRANTED.error(product=product.name)
             continue
         resolved.append((line, product, match))
     return resolved
@@ -242,28 +247,26 @@ def order_place(
     if not policy.may_order_for(actor):
         raise DomainError(
             "you may not order",
-            code="order_forbidden",
-            fields={"citizen": gettext_noop("your role may not order products")},
+            code=ErrorCode.ORDER_FORBIDDEN,
+            fields={"citizen": ErrorCode.ORDER_FORBIDDEN.error()},
         )
     citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
     if citizen is None:
         raise NotFound
     now = now or timezone.now()
     on = timezone.localdate(now)
-    errors: dict[str, str] = {}
-    for _code, message in rules.check_citizen(
+    errors: dict[str, FieldError] = {}
+    for code, _message in rules.check_citizen(
         deceased_on=citizen.deceased_on, moved_away_on=citizen.moved_away_on, on=on
     ):
-        errors["citizen"] = message
+        errors["citizen"] = ErrorCode(code).error()
     check_delivery(delivery, errors)
     resolved = _resolve(citizen, lines, on, errors)
     payers = {gl.grant.granting_organisation_id for _, _, gl in resolved}
     if len(payers) > 1:
-        errors["lines"] = (
-            "the products fall under grants from different organisations: order them separately"
-        )
+        errors["lines"] = ErrorCode.SEVERAL_PAYERS.error()
     if errors:
-        raise DomainError("invalid order", code="order_invalid", fields=errors)
+        raise DomainError("invalid order", code=ErrorCode.ORDER_INVALID, fields=errors)
 
     line_ids = sorted({gl.pk for _, _, gl in resolved})
     grant = resolved[0][2].grant
@@ -296,8 +299,15 @@ def order_place(
     if decision.refused:
         raise DomainError(
             "the order cannot be placed",
-            code="order_refused",
-            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+            code=ErrorCode.ORDER_REFUSED,
+            fields={
+                "lines": [
+                    ErrorCode(code).error(status=GrantStatus(grant.status).label)
+                    if code == ErrorCode.GRANT_NOT_ACTIVE
+                    else ErrorCode(code).error()
+                    for code, _ in decision.refusals
+                ]
+            },
         )
 
     channel_used, acting = _channel_for(actor, citizen)
@@ -403,41 +413,44 @@ def ward_order_place(
     if not policy.may_order_ward_stock(actor):
         raise DomainError(
             "you may not order ward stock",
-            code="order_forbidden",
-            fields={"lines": gettext_noop("only hospital staff order ward stock")},
+            code=ErrorCode.ORDER_FORBIDDEN,
+            fields={"lines": ErrorCode.WARD_STOCK_HOSPITAL_ONLY.error()},
         )
     key = idempotency_key.strip()[:100]
     digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
     first = _replayed(actor, key, digest)
     if first is not None:
         return first, False
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     gtins = _clean_lines(lines, errors)
     by_gtin = _products_by_gtin(gtins)
     for i, gtin in enumerate(gtins):
         product = by_gtin.get(gtin)
         if gtin and (product is None or product.status != ProductStatus.ACTIVE):
-            errors[f"lines[{i}].gtin"] = f"no active product with GTIN {gtin}"
+            errors[f"lines[{i}].gtin"] = ErrorCode.ACTIVE_PRODUCT_UNKNOWN.error(gtin=gtin)
     if errors:
-        raise DomainError("invalid order", code="order_invalid", fields=errors)
+        raise DomainError("invalid order", code=ErrorCode.ORDER_INVALID, fields=errors)
     now = timezone.now()
     usual = _usual_ward_pieces([by_gtin[g].pk for g in gtins], now)
-    decision = rules.check_ward_order(
-        [
-            rules.WardLineRequest(
-                gtin=gtin,
-                pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
-                usual_pieces=usual.get(by_gtin[gtin].pk),
-            )
-            for ln, gtin in zip(lines, gtins, strict=True)
-        ],
-        ward_limits(),
-    )
+    requests = [
+        rules.WardLineRequest(
+            gtin=gtin,
+            pieces=ln.order_units * by_gtin[gtin].pieces_per_unit,
+            usual_pieces=usual.get(by_gtin[gtin].pk),
+        )
+        for ln, gtin in zip(lines, gtins, strict=True)
+    ]
+    limits = ward_limits()
+    decision = rules.check_ward_order(requests, limits)
     if decision.refused:
         raise DomainError(
             "ward order too large",
-            code="ward_order_too_large",
-            fields={"lines": "; ".join(m for _, m in decision.refusals)},
+            code=ErrorCode.WARD_ORDER_TOO_LARGE,
+            fields={
+                "lines": ErrorCode.WARD_ORDER_TOO_LARGE.error(
+                    pieces=sum(r.pieces for r in requests), max=limits.max_pieces
+                )
+            },
         )
     unit = actor.organisation
     if decision.needs_approval:

@@ -21,7 +21,7 @@ from forsyn.access.purpose import purpose_stated
 from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import log_citizens_listed
-from forsyn.core.errors import DomainError, NotFound
+from forsyn.core.errors import DomainError, FieldError, NotFound
 from forsyn.orders import rules
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.forms import WARD_ROWS, DecisionForm, DeliveryForm, WardLineForm
@@ -153,11 +153,11 @@ def confirm(request: HttpRequest, citizen_id: int) -> HttpResponse:
     by_gtin = {p.product.gtin: p for p in context["products"]}
     if form.is_valid():
         delivery = _delivery(form)
-        delivery_errors: dict[str, str] = {}
+        delivery_errors: dict[str, FieldError] = {}
         check_delivery(delivery, delivery_errors)
-        for key, msg in delivery_errors.items():
+        for key, err in delivery_errors.items():
             field = key.removeprefix("delivery.")
-            form.add_error(field if field in form.fields else None, _(msg))
+            form.add_error(field if field in form.fields else None, err.text())
     if errors or not form.is_valid():
         for item in context["products"]:
             item.posted_units = request.POST.get(f"units-{item.product.gtin}", "")[:3]
@@ -209,8 +209,8 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        for msg in exc.fields.values():
-            messages.error(request, _(msg))
+        for text in exc.texts():
+            messages.error(request, text)
         return redirect("portal:products", citizen_id=citizen_id)
     return redirect("portal:receipt", citizen_id=citizen_id, order_id=order.pk)
 
@@ -270,8 +270,8 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        for msg in exc.fields.values():
-            messages.error(request, _(msg))
+        for text in exc.texts():
+            messages.error(request, text)
     else:
         messages.success(request, _("The order was cancelled."))
     return redirect("portal:history", citizen_id=citizen_id)
@@ -298,7 +298,7 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        error = " ".join(_(msg) for msg in exc.fields.values())
+        error = " ".join(exc.texts())
         if partial:
             held = approvals(
                 user=request.user,
@@ -362,7 +362,7 @@ def ward_order(request: HttpRequest) -> HttpResponse:
         try:
             order, created = ward_order_place(actor=request.user, lines=lines, idempotency_key=key)
         except DomainError as exc:
-            errors = [_(m) for m in exc.fields.values()]
+            errors = exc.texts()
         else:
             if created and order.status == OrderStatus.AWAITING_APPROVAL:
                 messages.warning(

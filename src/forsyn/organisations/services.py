@@ -5,9 +5,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from forsyn.core.errors import DomainError
+from forsyn.core.errors import DomainError, FieldError
 from forsyn.core.identifiers import clean_cvr, clean_gln
 from forsyn.organisations.choices import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
+from forsyn.organisations.error_codes import ErrorCode
 from forsyn.organisations.models import ApiToken, Organisation, User, UserRole
 
 
@@ -21,23 +22,28 @@ def organisation_create(
     gln: str = "",
     region: Organisation | None = None,
 ) -> Organisation:
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     if kind not in OrganisationKind.values:
-        errors["kind"] = f"unknown kind '{kind}'"
+        errors["kind"] = ErrorCode.KIND_UNKNOWN.error(kind=kind)
     if kind == OrganisationKind.MUNICIPALITY and not (len(code) == 3 and code.isdigit()):
-        errors["code"] = "a municipality code has 3 digits"
-    for field, value, clean in (("cvr", cvr, clean_cvr), ("gln", gln, clean_gln)):
+        errors["code"] = ErrorCode.MUNICIPALITY_CODE_INVALID.error()
+    for field, value, clean, invalid in (
+        ("cvr", cvr, clean_cvr, ErrorCode.CVR_INVALID),
+        ("gln", gln, clean_gln, ErrorCode.GLN_INVALID),
+    ):
         if value:
             try:
                 clean(value)
-            except ValueError as exc:
-                errors[field] = str(exc)
+            except ValueError:
+                errors[field] = invalid.error()
     if kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.HOSPITAL_UNIT) and (
         region is None or region.kind != OrganisationKind.REGION
     ):
-        errors["region"] = "a municipality or hospital unit belongs to a region"
+        errors["region"] = ErrorCode.REGION_REQUIRED.error()
     if errors:
-        raise DomainError("invalid organisation", code="organisation_invalid", fields=errors)
+        raise DomainError(
+            "invalid organisation", code=ErrorCode.ORGANISATION_INVALID, fields=errors
+        )
     return Organisation.objects.create(
         kind=kind, code=code, name=name, cvr=cvr, gln=gln, region=region
     )
@@ -57,12 +63,16 @@ def user_create(
     role_list = sorted(set(roles))
     for role in role_list:
         if role not in Role.values:
-            raise DomainError(f"unknown role '{role}'", code="role_unknown", fields={"roles": role})
+            raise DomainError(
+                f"unknown role '{role}'",
+                code=ErrorCode.ROLE_UNKNOWN,
+                fields={"roles": ErrorCode.ROLE_UNKNOWN.error(role=role)},
+            )
         if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
             raise DomainError(
                 f"role '{role}' does not belong in a {organisation.kind}",
-                code="role_organisation_mismatch",
-                fields={"roles": role},
+                code=ErrorCode.ROLE_ORGANISATION_MISMATCH,
+                fields={"roles": ErrorCode.ROLE_ORGANISATION_MISMATCH.error(role=role)},
             )
     user = User(
         username=username,

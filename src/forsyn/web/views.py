@@ -14,6 +14,7 @@ from forsyn.access import policy
 from forsyn.access.purpose import purpose_remember, purpose_stated
 from forsyn.audit.selectors import access_log_for_citizen
 from forsyn.catalogue.selectors import product_list
+from forsyn.citizens.error_codes import ErrorCode as CitizenError
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
 from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
@@ -99,11 +100,11 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
                 channel="page",
                 resource="citizen search",
             )
-        except ValueError as exc:
-            form.add_error("cpr", str(exc))
+        except ValueError:
+            form.add_error("cpr", CitizenError.CPR_INVALID.error().text())
         except DomainError as exc:
-            for field, msg in exc.fields.items():
-                form.add_error(field if field in form.fields else None, msg)
+            for field, err in exc.problems:
+                form.add_error(field if field in form.fields else None, err.text())
         else:
             # The purpose stated for the search covers opening the citizens it listed.
             purpose_remember(
@@ -186,7 +187,8 @@ def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpRespon
 
 
 def _apply_errors(exc: DomainError, form: GrantForm, lines: Any, forms_by_index: list[int]) -> None:
-    for key, msg in exc.fields.items():
+    for key, err in exc.problems:
+        msg = err.text()
         if key.startswith("lines["):
             index_text, _, field = key[len("lines[") :].partition("]")
             field = LINE_FIELD_NAMES.get(field.lstrip("."), field.lstrip("."))
@@ -377,8 +379,8 @@ def grant_status_view(request: HttpRequest, grant_id: int) -> HttpResponse:
                 reason=form.cleaned_data["status_reason"],
             )
         except DomainError as exc:
-            for key, msg in exc.fields.items():
-                form.add_error(key if key in form.fields else None, msg)
+            for key, err in exc.problems:
+                form.add_error(key if key in form.fields else None, err.text())
         else:
             messages.success(request, _("The grant's status was changed."))
             return redirect("grant-detail", grant_id=grant.pk)
