@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 HOME = DeliveryInput()
 # Warm, exact SQL statement counts (tests/querycount.py), whatever the number of lines.
 MY_PRODUCTS_QUERIES = 11
-# 15 + the outbox row of the receipt e-mail (recorded with the order, sent after commit).
-PLACE_QUERIES = 16
+# With the outbox row of the receipt e-mail (recorded with the order, sent after commit); the
+# payer's order window is read with the grant lines.
+PLACE_QUERIES = 15
 
 
 @pytest.fixture
@@ -78,6 +79,28 @@ def test_citizen_order_within_quota_is_approved(w: dict) -> None:
     ]
     assert (order.delivery_street, order.delivery_postcode) == (w["citizen"].street, "8000")
     assert len(mail.outbox) == 0  # sent on commit; the test transaction does not commit
+
+
+@pytest.mark.parametrize(
+    ("later_max_months", "status"),
+    [(None, "awaiting_approval"), (4, "approved"), (3, "awaiting_approval")],
+)
+def test_the_payers_order_window_decides(
+    w: dict, later_max_months: int | None, status: str
+) -> None:
+    """A municipality's OrderingPolicy for the area replaces the default window (1 month in the
+    first 6, then 3): with 4 months allowed, 4 months' supply at once is not held."""
+    from forsyn.orders.models import OrderingPolicy
+
+    if later_max_months is not None:
+        OrderingPolicy.objects.create(
+            organisation=w["aarhus"],
+            product_area=f.area(),
+            first_period_months=6,
+            early_max_months=1,
+            later_max_months=later_max_months,
+        )
+    assert place(w, units=4).status == status
 
 
 def test_over_quota_is_held_then_approved(w: dict, client: Any) -> None:
