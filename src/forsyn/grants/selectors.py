@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from forsyn.access import policy
@@ -61,6 +61,17 @@ def ordered_pieces_by_line(line_ids: list[int], period: DateRange) -> dict[int, 
         .annotate(total=Sum("pieces"))
     )
     return {r["grant_line_id"]: r["total"] for r in rows}
+
+
+def orderable_grant_lines(citizen_id: int, on: dt.date) -> QuerySet[GrantLine]:
+    """The citizen's grant lines that can be ordered on `on`: active lines of active grants valid
+    that day. Ordering's one definition (My products and placement)."""
+    return GrantLine.objects.filter(
+        grant__citizen_id=citizen_id,
+        is_active=True,
+        grant__status=GrantStatus.ACTIVE,
+        grant__valid_from__lte=on,
+    ).filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
 
 
 def grant_lines_with_ordered(period: DateRange) -> QuerySet[GrantLine]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -27,6 +27,7 @@ from forsyn.core.identifiers import clean_gtin
 from forsyn.core.outbox import outbox_record
 from forsyn.grants.choices import GrantStatus, LegalBasis
 from forsyn.grants.models import GrantLine
+from forsyn.grants.selectors import orderable_grant_lines
 from forsyn.orders import rules
 from forsyn.orders.choices import (
     Channel,
@@ -170,13 +171,7 @@ def _resolve(
     # The citizen's orderable grant lines, locked (pk order) so that two simultaneous orders
     # see each other's pieces, and whether the payer takes part in the area today.
     grant_lines = list(
-        GrantLine.objects.filter(
-            grant__citizen=citizen,
-            is_active=True,
-            grant__status=GrantStatus.ACTIVE,
-            grant__valid_from__lte=on,
-        )
-        .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        orderable_grant_lines(citizen.pk, on)
         .annotate(
             participating=Exists(
                 participations_on(on).filter(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -19,7 +19,7 @@ from forsyn.core.errors import NotFound
 from forsyn.grants.choices import GrantStatus
 from forsyn.grants.models import GrantLine
 from forsyn.grants.rules import NON_COUNTING_ORDER_STATUSES
-from forsyn.grants.selectors import ordered_pieces_by_line
+from forsyn.grants.selectors import orderable_grant_lines, ordered_pieces_by_line
 from forsyn.orders import rules
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.models import Order, OrderingPolicy, OrderLine
@@ -65,13 +65,7 @@ def my_products(
     )
     on = timezone.localdate()
     lines = list(
-        GrantLine.objects.filter(
-            grant__citizen=citizen,
-            is_active=True,
-            grant__status=GrantStatus.ACTIVE,
-            grant__valid_from__lte=on,
-        )
-        .filter(Q(grant__valid_until__isnull=True) | Q(grant__valid_until__gt=on))
+        orderable_grant_lines(citizen.pk, on)
         .select_related(
             "grant", "product", "product__category", "product__successor__category", "category"
         )
