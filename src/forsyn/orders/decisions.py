@@ -54,15 +54,7 @@ def order_cancel(
             },
         )
     order_transition(order, OrderStatus.CANCELLED, actor=actor, message=reason.strip()[:500])
-    if order.citizen_id:
-        access_log(
-            actor=actor,
-            citizen_ids=[order.citizen_id],
-            action="change",
-            channel=access_channel,
-            resource=f"order {order.pk} cancelled",
-            purpose=stated,
-        )
+    _log_change(actor, order, f"order {order.pk} cancelled", access_channel, stated)
     return order
 
 
@@ -103,13 +95,21 @@ def order_decide(
         message=message[:2000],
         also_update=["decision_message"],
     )
+    verb = "approved" if approve else "rejected"
+    _log_change(
+        actor, order, f"order {order.pk} {verb}", access_channel, policy.purpose_for(actor, None)
+    )
+    return order
+
+
+def _log_change(actor: Any, order: Order, resource: str, channel: str, purpose: str) -> None:
+    """A decision on a citizen's order is a change of their data (ward orders have none)."""
     if order.citizen_id:
         access_log(
             actor=actor,
             citizen_ids=[order.citizen_id],
             action="change",
-            channel=access_channel,
-            resource=f"order {order.pk} {'approved' if approve else 'rejected'}",
-            purpose=policy.purpose_for(actor, None),
+            channel=channel,
+            resource=resource,
+            purpose=purpose,
         )
-    return order
