@@ -114,6 +114,9 @@ def main() -> int:
         "--time-statements", type=int, default=0, help="then time each statement over N orders"
     )
     parser.add_argument(
+        "--profile", type=int, default=0, help="then profile N orders (cProfile, top functions)"
+    )
+    parser.add_argument(
         "--out", default=str(Path(tempfile.gettempdir()) / "forsyn-bench-place-inproc.json")
     )
     args = parser.parse_args()
@@ -246,7 +249,20 @@ def main() -> int:
         for sql, times in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
             print(f"{ms(sum(times) / args.time_statements):8.3f} ms/order  x{len(times)}  {sql}")
 
-    expected = args.warmup + args.orders + args.query_sample
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.profile):
+            one_order()
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats("forsyn", 30)
+
+    expected = args.warmup + args.orders + args.query_sample + args.profile
     placed = Order.objects.count() - tables["orders_before"]
     lines = OrderLine.objects.count() - tables["order_lines_before"]
     problems = []

@@ -26,9 +26,8 @@ pytestmark = pytest.mark.django_db
 HOME = DeliveryInput()
 # Warm, exact SQL statement counts (tests/querycount.py), whatever the number of lines.
 MY_PRODUCTS_QUERIES = 11
-# With the outbox row of the receipt e-mail (recorded with the order, sent after commit); the
-# payer's order window is read with the grant lines.
-PLACE_QUERIES = 15
+# With the outbox row of the receipt e-mail (recorded with the order, sent after commit).
+PLACE_QUERIES = 16
 
 
 @pytest.fixture

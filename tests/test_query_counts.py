@@ -219,11 +219,11 @@ API_COUNTS: dict[tuple[str, str], Row] = {
     ),
     ("PATCH", "/grants/{grant_id}"): NotCounted(ACTION),
     ("POST", "/orders"): [
-        Count(lambda w: w.api("cw").post("/orders", _order_body(w)), 201, 16),
+        Count(lambda w: w.api("cw").post("/orders", _order_body(w)), 201, 17),
         Count(
             lambda w: w.api("agent").post("/orders", _order_body(w), **{"X-Purpose": CALL}),
             201,
-            16,
+            17,
         ),
     ],
     ("GET", "/orders/{order_id}"): [
@@ -340,7 +340,7 @@ PAGE_COUNTS: dict[str, Row] = {
             {"delivery_type": "registered_address", "gtin": BAG, "units": "1"},
         ),
         302,
-        16,
+        17,
     ),
     "borger/<int:citizen_id>/bestillinger/": Count(
         lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/"), 200, 9, grows=True

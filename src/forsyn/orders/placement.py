@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -37,8 +37,8 @@ from forsyn.orders.choices import (
 )
 from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.lifecycle import order_record_placement
-from forsyn.orders.models import Order, OrderingPolicy, OrderLine
-from forsyn.orders.selectors import ordered_in_window
+from forsyn.orders.models import Order, OrderLine
+from forsyn.orders.selectors import ordered_in_window, window_policy
 
 ORDER_PLACED = "order.placed"
 
@@ -100,9 +100,8 @@ def _clean_lines(lines: list[LineInput], errors: dict[str, FieldError]) -> list[
 def _products_by_gtin(gtins: list[str]) -> dict[str, Product]:
     return {
         p.gtin: p
-        for p in Product.objects.filter(gtin__in=[g for g in gtins if g]).select_related(
-            "category", "successor"
-        )
+        # The successor is read only for the refusal of a phased-out product (rare).
+        for p in Product.objects.filter(gtin__in=[g for g in gtins if g])
     }
 
 
@@ -144,25 +143,6 @@ def _create_order(*, actor: Any, key: str, digest: str, **fields: Any) -> tuple[
         return first, False
 
 
-_payer_policy = OrderingPolicy.objects.filter(
-    organisation_id=OuterRef("grant__granting_organisation_id"),
-    product_area_id=OuterRef("grant__product_area_id"),
-)
-
-
-def _window_policy(line: GrantLine) -> rules.WindowPolicy:
-    """The order window of the line's payer and area (annotated by `_resolve`), or the
-    default one (docs/adr/0009)."""
-    first: int | None = getattr(line, "window_first_period_months", None)
-    if first is None:
-        return rules.DEFAULT_POLICY
-    return rules.WindowPolicy(
-        first,
-        line.window_early_max_months,  # type: ignore[attr-defined]
-        line.window_later_max_months,  # type: ignore[attr-defined]
-    )
-
-
 def _resolve(
     citizen: Citizen, lines: list[LineInput], on: dt.date, errors: dict[str, FieldError]
 ) -> list[tuple[LineInput, Product, GrantLine]]:
@@ -179,13 +159,8 @@ def _resolve(
                     product_area_id=OuterRef("grant__product_area_id"),
                 )
             ),
-            # The payer's order window for the area, read in the same statement.
-            **{
-                f"window_{name}": Subquery(_payer_policy.values(name)[:1])
-                for name in ("first_period_months", "early_max_months", "later_max_months")
-            },
         )
-        .select_related("grant", "grant__granting_organisation", "product")
+        .select_related("grant", "product")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
@@ -289,7 +264,7 @@ def order_place(
 
     line_ids = sorted({gl.pk for _, _, gl in resolved})
     grant = resolved[0][2].grant
-    window_rules = _window_policy(resolved[0][2])
+    window_rules = window_policy(grant.granting_organisation_id, grant.product_area_id)
     months = rules.months_allowed(grant.valid_from, on, window_rules)
     counted = ordered_in_window(line_ids, rules.quota_window(on, months))
     pieces_by_line: dict[int, int] = defaultdict(int)
