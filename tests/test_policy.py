@@ -155,3 +155,26 @@ def test_anonymous_sees_nothing(world: dict) -> None:
 
     assert policy.citizens_visible(AnonymousUser(), Citizen.objects.all()).count() == 0
     assert policy.products_visible(AnonymousUser(), Product.objects.all()).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "decides"),
+    [
+        ("caseworker", "municipality", True),
+        ("nurse", "municipality", False),
+        ("hospital_orderer", "hospital_unit", True),
+        ("service_agent", "service_centre", False),
+        ("analyst", "service_centre", False),
+    ],
+)
+def test_who_decides_held_orders_of_their_own_organisation(
+    role: str, kind: str, decides: bool
+) -> None:
+    organisation = {
+        "municipality": lambda: f.municipality("751"),
+        "hospital_unit": f.hospital_unit,
+        "service_centre": f.service_centre,
+    }[kind]()
+    user = f.make_user(role, organisation)
+    assert policy.may_decide_orders(user) is decides
+    assert policy.may_decide_orders(None) is False

@@ -192,6 +192,12 @@ def may_order_ward_stock(user: Any) -> bool:
     return _org_kind(user) == OrganisationKind.HOSPITAL_UNIT and bool(_roles(user) & HOSPITAL_ROLES)
 
 
+def may_decide_orders(user: Any) -> bool:
+    """Whether `user` decides held orders at all: for the organisation they work for."""
+    org_id = getattr(user, "organisation_id", None)
+    return org_id is not None and may_decide_orders_of(user, organisation_id=org_id)
+
+
 def may_decide_orders_of(user: Any, *, organisation_id: int) -> bool:
     """Approving or rejecting a held order: the caseworkers of the municipality that pays (or
     the hospital unit's staff for a temporary hospital grant)."""

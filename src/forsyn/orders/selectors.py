@@ -224,11 +224,10 @@ def approvals(
 ) -> list[Order]:
     """Held orders the caller may decide (their own organisation pays), or just `order_id`
     among them; each citizen shown is logged."""
-    org_id = getattr(user, "organisation_id", None)
-    if org_id is None or not policy.may_decide_orders_of(user, organisation_id=org_id):
+    if not policy.may_decide_orders(user):
         return []
     qs = order_queryset(user=user).filter(
-        status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=org_id
+        status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=user.organisation_id
     )
     if order_id is not None:
         qs = qs.filter(pk=order_id)

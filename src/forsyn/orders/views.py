@@ -279,8 +279,7 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
 
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    org_id = getattr(request.user, "organisation_id", None)
-    if org_id is None or not policy.may_decide_orders_of(request.user, organisation_id=org_id):
+    if not policy.may_decide_orders(request.user):
         raise PermissionDenied
     orders = approvals(user=request.user, purpose=None, channel="page", resource="approval queue")
     return render(request, "orders/approvals.html", {"orders": orders, "form": DecisionForm()})

@@ -33,10 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_economics": policy.may_use_economics(user),
         "nav_portal": policy.is_portal_user(user),
         "nav_ward": policy.may_order_ward_stock(user),
-        "nav_approvals": bool(
-            getattr(user, "organisation_id", None)
-            and policy.may_decide_orders_of(user, organisation_id=user.organisation_id)  # type: ignore[union-attr]
-        ),
+        "nav_approvals": policy.may_decide_orders(user),
     }
     items: list[tuple[str, Any, str]] = []
     if user is not None and user.is_authenticated:
