@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from forsyn.api import api
 from forsyn.orders.views import approval_queue, decide, ward_order
+
+admin.site.site_header = _("forsyn administration")
+admin.site.site_title = _("forsyn administration")
+admin.site.index_title = _("Reference data, users, outbox and job runs")
 
 urlpatterns = [
     path("api/v1/", api.urls),
