@@ -604,3 +604,32 @@ def test_the_demo_may_use_its_secret_key(settings: pytest.FixtureRequest) -> Non
     settings.FORSYN_AUDIT_KEY = ""  # type: ignore[attr-defined]
     call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     refuse_to_start_if_misconfigured()
+
+
+def test_verify_warns_when_the_newest_checkpoint_is_stale(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Entries after an old checkpoint could be cut off unnoticed: verify says so (and still
+    passes, as the chain itself holds)."""
+    import datetime as dt
+
+    import time_machine
+
+    _log(3)
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=45), tick=False):
+        call_command("audit", "checkpoint")
+    _log(2)
+    capsys.readouterr()
+    call_command("audit", "verify")
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "access log intact: 5 entries, 1 checkpoints"
+    assert captured.err.strip() == (
+        "warning: the newest checkpoint (line 1, 3 entries) is 45 minutes old and 2 entries "
+        "came after it: entries cut off since then go unnoticed. Is `forsyn audit checkpoint` "
+        "running every 10 minutes (Celery beat)?"
+    )
+    # A fresh checkpoint: no warning.
+    call_command("audit", "checkpoint")
+    capsys.readouterr()
+    call_command("audit", "verify")
+    assert capsys.readouterr().err == ""

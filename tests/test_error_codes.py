@@ -297,8 +297,11 @@ def logged_places() -> list[str]:
     return sorted(found)
 
 
+ROUTE_WORDS = ("borger", "en ", "godkendelseskø")
+
+
 def test_every_logged_place_reads_danish_on_the_access_log_page() -> None:
-    from forsyn.audit.labels import resource_label
+    from forsyn.audit.labels import ROUTES, resource_label
 
     places = logged_places()
     assert "grant page" in places  # the scan finds them
@@ -307,14 +310,25 @@ def test_every_logged_place_reads_danish_on_the_access_log_page() -> None:
         with translation.override("da"):
             label = resource_label(place)
         if HTTP_ROUTE.match(place):
-            assert label == place  # an API route is shown as it is
+            # An API route: what was read in Danish, the route after it in brackets.
+            route = place.partition(": ")[0]
+            if route not in ROUTES:
+                assert label == place  # a route without words is shown as it is
+                continue
+            assert label.startswith(tuple(ROUTE_WORDS)), (place, label)
+            assert f"({route})" in label, (place, label)
             continue
         assert label != place, place
         padded = f" {label} "
         assert [w for w in (*ENGLISH_WORDS, " page", "order", "grant ") if w in padded] == []
     with translation.override("da"):
         assert resource_label("approval queue: order 12") == "godkendelseskø: bestilling 12"
-        assert resource_label("GET /citizens/{id}: order 12") == "GET /citizens/{id}: bestilling 12"
+        assert resource_label("GET /citizens/{id}: order 12") == (
+            "borgerens oplysninger (GET /citizens/{id}): bestilling 12"
+        )
+        assert resource_label("my products") == "mine produkter"
+        assert resource_label("order history") == "bestillingshistorik"
+        assert resource_label("GET /somewhere/new") == "GET /somewhere/new"
 
 
 @pytest.fixture

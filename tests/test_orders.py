@@ -327,7 +327,7 @@ def test_api_orders(w: dict) -> None:
         "rejected",
         "For mange",
     )
-    assert api.get(f"/citizens/{w['citizen'].pk}/orders", purpose="x").json()["count"] == 2
+    assert api.get(f"/citizens/{w['citizen'].pk}/orders", purpose="Opfølgning").json()["count"] == 2
     assert Api(w["other_cw"]).get(f"/orders/{out['id']}").status_code == 404
     assert api.post(f"/orders/{out['id']}/cancel", {}).json()["detail"][0]["loc"] == [
         "body",

@@ -201,3 +201,62 @@ def test_mail_goes_to_files_by_default_and_production_needs_a_backend() -> None:
         assert "forsyn.E310" in ids
     with override_settings(FORSYN_PRODUCTION=True, EMAIL_BACKEND_CONFIGURED=True):
         assert "forsyn.E310" not in [m.id for m in run_checks(include_deployment_checks=True)]
+
+
+def test_every_log_handler_masks_cpr_numbers() -> None:
+    """A client may put a CPR number in a URL forsyn refuses (422); the request log repeats the
+    URL. Every configured handler masks valid CPR numbers and leaves other numbers alone."""
+    import logging
+
+    from forsyn.core.logfilters import mask_cpr
+
+    assert mask_cpr("GET /api/v1/citizens?cpr=2001843124 x 200184-3124") == (
+        "GET /api/v1/citizens?cpr=<CPR> x <CPR>"
+    )
+    assert mask_cpr("order 1234567890, GTIN 5700000000011") == (
+        "order 1234567890, GTIN 5700000000011"
+    )
+    handlers = [
+        *logging.getLogger().handlers,
+        *logging.getLogger("django.server").handlers,
+    ]
+    configured = [h for h in handlers if type(h) is logging.StreamHandler]
+    assert len(configured) == 2
+    for handler in configured:
+        record = logging.LogRecord(
+            "django.server",
+            logging.INFO,
+            __file__,
+            1,
+            '"GET /?cpr=%s HTTP/1.1" 422',
+            ("2001843124",),
+            None,
+        )
+        record.server_time = "25/Nov/2026 18:40:00"
+        assert all(f.filter(record) for f in handler.filters)
+        assert "2001843124" not in handler.format(record)
+        assert "<CPR>" in handler.format(record)
+
+
+@pytest.mark.parametrize(
+    ("purpose", "ok"), [(".", False), ("x", False), ("1234", False), ("Ring", True)]
+)
+def test_a_purpose_must_say_something(w: dict[str, Any], purpose: str, ok: bool) -> None:
+    from forsyn.audit.models import AccessLogEntry
+    from forsyn.organisations.services import token_create
+
+    agent = f.make_user("service_agent", f.service_centre(), username="agent")
+    response = Client().get(
+        f"/api/v1/citizens/{w['citizen'].pk}",
+        headers={"Authorization": f"Bearer {token_create(user=agent)}", "X-Purpose": purpose},
+    )
+    if ok:
+        assert response.status_code == 200
+        assert AccessLogEntry.objects.get().purpose == "Ring"
+        return
+    assert (response.status_code, response.json()["detail"][0]["code"]) == (
+        422,
+        "purpose_too_short",
+    )
+    assert response.json()["detail"][0]["params"] == {"min": 4}
+    assert AccessLogEntry.objects.count() == 0

@@ -173,13 +173,31 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler masks CPR numbers, whoever logs them (forsyn.core.logfilters).
+    "filters": {"mask_cpr": {"()": "forsyn.core.logfilters.MaskCpr"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "request": {"format": "[%(server_time)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_cpr"],
+        },
+        # The development server's request lines (URLs with their query strings).
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["mask_cpr"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("FORSYN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # axes announces itself at INFO on every start, which would clutter every CLI command.
         "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }
 

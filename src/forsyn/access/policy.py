@@ -40,6 +40,7 @@ DEFAULT_PURPOSE: dict[str, str] = {
 }
 
 PURPOSE_MAX_LENGTH = 200
+PURPOSE_MIN_LETTERS = 4
 # Values of grants.choices.GrantStatus and orders.choices.OrderKind, which sit above the policy
 # in the layers (it knows their models only through the querysets it is handed).
 ACTIVE_GRANT = "active"
@@ -86,6 +87,13 @@ def _staff_purpose(user: Any, purpose: str | None) -> str:
             "purpose too long",
             code=ErrorCode.PURPOSE_TOO_LONG,
             fields={"purpose": ErrorCode.PURPOSE_TOO_LONG.error(max=PURPOSE_MAX_LENGTH)},
+        )
+    if stated and sum(ch.isalpha() for ch in stated) < PURPOSE_MIN_LETTERS:
+        # "." or "x" proves nothing to an auditor reading the access log.
+        raise DomainError(
+            "purpose too short",
+            code=ErrorCode.PURPOSE_TOO_SHORT,
+            fields={"purpose": ErrorCode.PURPOSE_TOO_SHORT.error(min=PURPOSE_MIN_LETTERS)},
         )
     if stated:
         return stated

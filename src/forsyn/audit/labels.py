@@ -18,6 +18,26 @@ PLACES: dict[str, str] = {
     "receipt page": _("receipt page"),
     "portal": _("self-service"),
     "choose a citizen": _("choose a citizen"),
+    "my products": _("my products"),
+    "order history": _("order history"),
+}
+# API routes: what was read, in words, with the route itself for those who need it.
+ROUTES: dict[str, str] = {
+    "GET /citizens": _("citizen search"),
+    "POST /citizens/search": _("citizen search"),
+    "GET /citizens/{id}": _("the citizen's data"),
+    "GET /citizens/{id}/grants": _("the citizen's grants"),
+    "GET /citizens/{id}/orders": _("the citizen's orders"),
+    "GET /grants/{id}": _("a grant"),
+    "POST /grants": _("a new grant"),
+    "PATCH /grants/{id}": _("a grant change"),
+    "GET /approvals": _("approval queue"),
+    "GET /orders/{id}": _("an order"),
+    "POST /orders": _("a new order"),
+    "POST /orders (replay)": _("a repeated order request"),
+    "POST /orders/{id}/cancel": _("a cancellation"),
+    "POST /orders/{id}/approve": _("an approval"),
+    "POST /orders/{id}/reject": _("a rejection"),
 }
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"order (\d+)"), _("order %(id)s")),
@@ -36,6 +56,8 @@ def resource_label(resource: str) -> str:
         return f"{resource_label(head)}: {resource_label(tail)}"
     if resource in PLACES:
         return gettext(PLACES[resource])
+    if resource in ROUTES:
+        return f"{gettext(ROUTES[resource])} ({resource})"
     for pattern, message in PATTERNS:
         match = pattern.fullmatch(resource)
         if match:

@@ -1,5 +1,6 @@
 """Reading the access log."""
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from forsyn.audit.chain import (
     GENESIS_MAC,
@@ -95,6 +97,29 @@ def read_checkpoints(
     return checkpoints, problems, []
 
 
+# Checkpoints are written every 10 minutes (Celery beat); older than this, the newest entries
+# stand on the chain alone.
+STALE_CHECKPOINT = dt.timedelta(minutes=20)
+
+
+def _staleness(found: list[Checkpoint], *, entries: int) -> list[str]:
+    """A warning when the newest checkpoint is old and entries came after it: those entries
+    could be cut off (and the head rewound) without a checkpoint to notice."""
+    if not found:
+        return []
+    newest = found[-1]
+    age = timezone.now() - dt.datetime.fromisoformat(newest.at_iso)
+    after = entries - newest.count
+    if age <= STALE_CHECKPOINT or after <= 0:
+        return []
+    minutes = int(age.total_seconds() // 60)
+    return [
+        f"the newest checkpoint (line {newest.line}, {newest.count} entries) is {minutes} minutes "
+        f"old and {after} entries came after it: entries cut off since then go unnoticed. Is "
+        "`forsyn audit checkpoint` running every 10 minutes (Celery beat)?"
+    ]
+
+
 def access_log_verify(*, checkpoints: Path | None = None) -> AccessLogReport:
     """Check every entry's MAC and link, the head, and the checkpoints in the given file."""
     keys = audit_keyring()
@@ -113,6 +138,7 @@ def access_log_verify(*, checkpoints: Path | None = None) -> AccessLogReport:
         checkpoints=found,
         legacy_entries=settings.FORSYN_AUDIT_LEGACY_ENTRIES,
     )
+    warnings += _staleness(found, entries=count)
     return AccessLogReport(
         entries=count,
         checkpoints=len(found),

@@ -1,0 +1,30 @@
+"""Log filters: no CPR number reaches a log line, whatever wrote it.
+
+forsyn never puts a CPR number in a URL, but a client may (`GET /api/v1/citizens?cpr=…` is
+refused with 422, and the server's request log would still repeat the URL). This filter sits on
+every handler and masks any valid CPR number (10 digits, or ddmmyy-xxxx, with a valid date) in
+the formatted message."""
+
+import logging
+import re
+
+from stdnum.dk import cpr
+
+CPR_RUN = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+
+
+def mask_cpr(text: str) -> str:
+    def mask(match: re.Match[str]) -> str:
+        number = match[1] + match[2]
+        return "<CPR>" if cpr.is_valid(number) else match[0]
+
+    return CPR_RUN.sub(mask, text)
+
+
+class MaskCpr(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_cpr(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
