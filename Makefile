@@ -32,13 +32,14 @@ var/demo-loaded: | install assets
 	$(BIN)/forsyn loaddemo --scale small
 	touch $@
 
+# The demo runs with DEBUG off: visitors see the Danish error pages, never Django's technical ones.
 demo: install assets var/demo-loaded
 	$(BIN)/forsyn demo-logins
 	@echo ""
 	@echo "forsyn runs at http://127.0.0.1:8000/ (staff log-in: a username above)."
 	@echo "Citizens: http://127.0.0.1:8000/borger/ -> 'Log ind med MitID' -> the local test IdP lists demo CPR numbers."
 	@echo "Ctrl-C stops it."
-	FORSYN_DEBUG=1 FORSYN_TEST_IDP=1 $(BIN)/forsyn runserver 127.0.0.1:8000
+	FORSYN_TEST_IDP=1 $(BIN)/forsyn runserver 127.0.0.1:8000
 
 # The whole suite; with DATABASE_URL=postgres://... it runs on PostgreSQL.
 test: install assets
