@@ -178,3 +178,29 @@ def test_who_decides_held_orders_of_their_own_organisation(
     user = f.make_user(role, organisation)
     assert policy.may_decide_orders(user) is decides
     assert policy.may_decide_orders(None) is False
+
+
+@pytest.mark.parametrize(
+    ("who", "channel"),
+    [
+        ("own", "web"),
+        ("representative", "representative"),
+        ("service_agent", "phone"),
+        ("hospital_orderer", "hospital"),
+        ("caseworker", "caseworker"),
+        ("nurse", "nurse"),
+    ],
+)
+def test_the_order_channel_follows_who_places_it(who: str, channel: str) -> None:
+    from forsyn.organisations.models import User
+
+    cpr = "0101551234"
+    users = {
+        "own": lambda: User.objects.create_user(username="borger-a", cpr=cpr),
+        "representative": lambda: User.objects.create_user(username="borger-b", cpr="0202602345"),
+        "service_agent": lambda: f.make_user("service_agent", f.service_centre()),
+        "hospital_orderer": lambda: f.make_user("hospital_orderer", f.hospital_unit()),
+        "caseworker": lambda: f.make_user("caseworker", f.municipality("751")),
+        "nurse": lambda: f.make_user("nurse", f.municipality("751")),
+    }
+    assert policy.order_channel(users[who](), citizen_cpr=cpr) == channel

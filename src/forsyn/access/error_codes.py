@@ -9,6 +9,7 @@ from forsyn.core.errors import ErrorCodes
 class ErrorCode(ErrorCodes):
     PURPOSE_REQUIRED = "purpose_required", _("state why you need this citizen's data")
     PURPOSE_TOO_LONG = "purpose_too_long", _("at most %(max)s characters")
-    PURPOSE_TOO_SHORT = "purpose_too_short", _(
-        "say in words why you need the data (at least %(min)s letters)"
+    PURPOSE_TOO_SHORT = (
+        "purpose_too_short",
+        _("say in words why you need the data (at least %(min)s letters)"),
     )

@@ -185,7 +185,7 @@ def may_order_for(user: Any) -> bool:
 def order_channel(user: Any, *, citizen_cpr: str) -> str:
     """The channel an order arrives through, from who places it (never chosen by the caller):
     the citizen on the web, their representative, the service centre by phone, hospital staff,
-    or a nurse or caseworker on the citizen's behalf (orders.choices.Channel values)."""
+    a caseworker, or a nurse on the citizen's behalf (orders.choices.Channel values)."""
     if is_portal_user(user):
         return "web" if user.cpr == citizen_cpr else "representative"
     roles = _roles(user)
@@ -193,6 +193,8 @@ def order_channel(user: Any, *, citizen_cpr: str) -> str:
         return "phone"
     if Role.HOSPITAL_ORDERER in roles or _org_kind(user) == OrganisationKind.HOSPITAL_UNIT:
         return "hospital"
+    if Role.CASEWORKER in roles:
+        return "caseworker"
     return "nurse"
 
 

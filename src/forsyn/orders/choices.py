@@ -26,6 +26,7 @@ class Channel(models.TextChoices):
     REPRESENTATIVE = "representative", _("Representative, web")
     PHONE = "phone", _("Service centre, phone")
     NURSE = "nurse", _("Nurse")
+    CASEWORKER = "caseworker", _("Caseworker")
     HOSPITAL = "hospital", _("Hospital")
     API = "api", _("API")
 
