@@ -1,5 +1,6 @@
 """Grant status changes have their own service; grant changes lock only the grant's row."""
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -139,3 +140,24 @@ def test_grant_update_locks_only_the_grant_row(on_postgres: None) -> None:
         done.wait(10)
     thread.join()
     assert seen == ["organisations_organisation", "catalogue_productarea", "OperationalError"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("valid_from", dt.date(1, 1, 1)),
+        ("valid_until", dt.date(9999, 12, 31)),
+        ("follow_up_on", dt.date(2101, 1, 1)),
+    ],
+)
+def test_grant_dates_outside_any_lifetime_are_refused(
+    w: dict[str, Any], field: str, value: dt.date
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        grant_update(actor=w["cw"], grant_id=w["grant"].pk, **{field: value})
+    error = refused.value.fields[field]
+    assert (error.code, error.params) == (
+        "date_out_of_range",
+        {"earliest": "1990-01-01", "latest": "2100-12-31"},
+    )
+    assert GrantEvent.objects.count() == 0

@@ -7,6 +7,7 @@ from forsyn.core.errors import ErrorCodes
 
 
 class ErrorCode(ErrorCodes):
+    DATE_OUT_OF_RANGE = "date_out_of_range", _("must be between %(earliest)s and %(latest)s")
     GRANT_INVALID = "grant_invalid", _("the grant is not valid")
     GRANT_FORBIDDEN = "grant_forbidden", _("you may not change grants here")
     ROLE_MAY_NOT_GRANT = "role_may_not_grant", _("your role may not write grants")

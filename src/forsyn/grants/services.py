@@ -22,6 +22,8 @@ from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.grants.rules import may_change_status
 
 MAX_PIECES_PER_MONTH = 10_000
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 HOLE_SIZE_RANGE_MM = (5, 120)
 
 
@@ -58,6 +60,18 @@ def _check_dates(
     valid_until: dt.date | None,
     follow_up_on: dt.date | None,
 ) -> None:
+    # A §112 grant is for a life, not for millennia: dates outside [1990, 2100] are typing errors.
+    for name, day in (
+        ("valid_from", valid_from),
+        ("valid_until", valid_until),
+        ("follow_up_on", follow_up_on),
+    ):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            errors[name] = ErrorCode.DATE_OUT_OF_RANGE.error(
+                earliest=EARLIEST_DATE.isoformat(), latest=LATEST_DATE.isoformat()
+            )
+    if errors:
+        return
     if valid_until is not None and valid_until <= valid_from:
         errors["valid_until"] = ErrorCode.VALID_UNTIL_BEFORE_FROM.error()
     if follow_up_on is not None and follow_up_on < valid_from:
