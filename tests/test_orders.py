@@ -629,3 +629,29 @@ def test_ward_page_refuses_the_same_product_twice_in_danish(client: Any, w: dict
         "det samme produkt to gange: angiv det én gang med det samlede antal"
     ]
     assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (
+            {"decision": "bogus"},
+            "Afgørelse: Marker en gyldig valgmulighed. bogus er ikke en af de tilgængelige "
+            "valgmuligheder.",
+        ),
+        (
+            {"decision": "reject", "message": "x" * 2001},
+            "Besked til borgeren: Denne værdi må højst have 2000 tegn (den har 2001).",
+        ),
+    ],
+)
+def test_a_forged_decision_or_an_endless_message_is_refused_not_guessed(
+    w: dict, client: Any, data: dict[str, str], error: str
+) -> None:
+    held = place(w, units=4)
+    assert held.status == "awaiting_approval"
+    client.force_login(w["cw"])
+    card = client.post(f"/godkendelser/{held.pk}/", data, headers={"HX-Request": "true"})
+    assert error in card.content.decode()
+    held.refresh_from_db()
+    assert held.status == "awaiting_approval"

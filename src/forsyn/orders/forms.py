@@ -43,6 +43,11 @@ class DeliveryForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # Posted by the two buttons; anything else is refused, never read as a rejection.
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=(("approve", _("Approve")), ("reject", _("Reject"))),
+    )
     message = forms.CharField(
         label=_("Message to the citizen"),
         required=False,

@@ -289,15 +289,27 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
-    approve = request.POST.get("decision") == "approve"
-    message = form.data.get("message", "") if form.is_valid() else ""
     partial = request.headers.get("HX-Request") == "true"  # htmx: answer with the card only
-    try:
-        order_decide(actor=request.user, order_id=order_id, approve=approve, message=message)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        error = " ".join(exc.texts())
+    approve = form.data.get("decision") == "approve"
+    error = ""
+    if not form.is_valid():
+        # A message over 2,000 characters or a forged decision: said, not silently dropped.
+        error = " ".join(
+            f"{form.fields[name].label}: {e}" for name, es in form.errors.items() for e in es
+        )
+    else:
+        try:
+            order_decide(
+                actor=request.user,
+                order_id=order_id,
+                approve=approve,
+                message=form.cleaned_data["message"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            error = " ".join(exc.texts())
+    if error:
         if partial:
             held = approvals(
                 user=request.user,
