@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from forsyn.catalogue.models import Participation
+from forsyn.catalogue.models import Participation, Product
 from forsyn.orders import rules
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import LineInput, ward_order_place
@@ -468,8 +468,9 @@ def test_held_ward_order_reason_is_danish_on_the_approval_page(
     ward_order_place(actor=w["orderer"], lines=[LineInput("5700000000011", 21)])
     client.force_login(w["colleague"])
     page = client.get("/godkendelser/").content.decode()
+    name = Product.objects.get(gtin="5700000000011").name
     assert (
-        "5700000000011: 630 stk. er langt mere, end afdelingerne plejer at bestille "
+        f"{name}: 630 stk. er langt mere, end afdelingerne plejer at bestille "
         "(tilbageholdt over 600 stk.)."
     ) in page
 

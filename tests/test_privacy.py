@@ -260,3 +260,19 @@ def test_a_purpose_must_say_something(w: dict[str, Any], purpose: str, ok: bool)
     )
     assert response.json()["detail"][0]["params"] == {"min": 4}
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_demo_mail_files_are_readable_by_their_owner_only(tmp_path: Any) -> None:
+    """Receipts name a citizen's health products: var/mail/ and its files are not
+    world-readable."""
+    import stat
+
+    from django.core.mail import get_connection, send_mail
+
+    folder = tmp_path / "mail"
+    connection = get_connection("forsyn.core.mail.PrivateFileBackend", file_path=str(folder))
+    send_mail("Kvittering", "2 × stomipose", None, ["borger@example.dk"], connection=connection)
+    (written,) = list(folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert "2 × stomipose" in written.read_text()

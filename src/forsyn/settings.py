@@ -148,7 +148,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # VAR_DIR/mail/ (the demo); production must configure a backend (a `check --deploy` error,
 # forsyn.core.checks_privacy). The test runner uses pytest-django's in-memory backend.
 EMAIL_BACKEND_CONFIGURED = bool(env_str("FORSYN_EMAIL_BACKEND", ""))
-EMAIL_BACKEND = env_str("FORSYN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env_str("FORSYN_EMAIL_BACKEND", "forsyn.core.mail.PrivateFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str(
     "FORSYN_FROM_EMAIL", "Fælles Service Center <ikke-svar@forsyn.example>"

@@ -24,3 +24,13 @@ def delivery_for(order: Any, user: Any) -> str:
             order.delivery_city
         )
     return str(order.delivery_name)
+
+
+@register.filter
+def hold_product(gtin: str, order: Any) -> str:
+    """A hold reason names its product by name, not by GTIN (from the order's prefetched lines;
+    the GTIN only if the line is not there)."""
+    for line in order.lines.all():
+        if line.product.gtin == gtin:
+            return str(line.product.name)
+    return gtin
