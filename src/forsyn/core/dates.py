@@ -11,6 +11,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in Copenhagen, as an aware datetime (for `placed_at >= …` filters)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months

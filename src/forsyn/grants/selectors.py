@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from forsyn.access import policy
 from forsyn.citizens.selectors import access_citizen
-from forsyn.core.dates import DateRange, today
+from forsyn.core.dates import DateRange, local_midnight, today
 from forsyn.core.errors import NotFound
 from forsyn.grants.choices import GrantStatus
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
@@ -20,20 +20,14 @@ from forsyn.grants.rules import (
 )
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def counted_order_lines(period: DateRange) -> QuerySet[Any]:
     """The order lines that count against grant lines' quotas in `period`: THE definition,
     used by the grant pages (`ordered_pieces_subquery`) and by ordering (the order window)."""
     order_line_model: Any = GrantLine._meta.get_field("order_lines").related_model
     assert period.end is not None  # noqa: S101 - quota periods and windows always end
     lines: QuerySet[Any] = order_line_model.objects.filter(
-        order__placed_at__gte=_local_midnight(period.start),
-        order__placed_at__lt=_local_midnight(period.end),
+        order__placed_at__gte=local_midnight(period.start),
+        order__placed_at__lt=local_midnight(period.end),
     ).exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
     return lines
 

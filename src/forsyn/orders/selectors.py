@@ -14,7 +14,7 @@ from forsyn.audit.services import access_log
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.citizens.selectors import access_citizen
-from forsyn.core.dates import DateRange
+from forsyn.core.dates import DateRange, local_midnight
 from forsyn.core.errors import NotFound
 from forsyn.grants.choices import GrantStatus
 from forsyn.grants.models import GrantLine
@@ -81,7 +81,7 @@ def my_products(
         policy_ = policies[gl.grant.granting_organisation_id, gl.grant.product_area_id]
         months_by_line[gl.pk] = rules.months_allowed(gl.grant.valid_from, on, policy_)
     longest = max(months_by_line.values(), default=1)
-    window_start = _local_midnight(rules.quota_window(on, longest).start)
+    window_start = local_midnight(rules.quota_window(on, longest).start)
     history: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for row in (
         OrderLine.objects.filter(
@@ -283,10 +283,6 @@ def window_policy(organisation_id: int, product_area_id: int) -> rules.WindowPol
     if row is None:
         return rules.DEFAULT_POLICY
     return rules.WindowPolicy(row.first_period_months, row.early_max_months, row.later_max_months)
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def ordered_in_window(line_ids: list[int], window: DateRange) -> dict[int, int]:
