@@ -15,6 +15,7 @@ from forsyn.catalogue.models import Participation
 from forsyn.citizens.models import Representative
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.core.models import OutboxMessage
+from forsyn.grants.models import Grant
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order_decide, order_place
 from forsyn.organisations.models import User
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.django_db
 HOME = DeliveryInput()
 # Warm, exact SQL statement counts (tests/querycount.py), whatever the number of lines.
 MY_PRODUCTS_QUERIES = 11
-# With the outbox row of the receipt e-mail (recorded with the order, sent after commit).
-PLACE_QUERIES = 16
+# With the outbox row of the receipt e-mail (recorded with the order, sent after commit); no
+# idempotency look-up and no savepoint on the way: the unique key finds a retry at the INSERT.
+PLACE_QUERIES = 14
 
 
 @pytest.fixture
@@ -212,6 +214,28 @@ def test_idempotency_key_returns_the_first_order(w: dict) -> None:
     )
     assert (created, created_again, again.pk) == (True, False, first.pk)
     assert Order.objects.count() == 1
+
+
+def test_a_retry_returns_the_first_order_even_when_it_would_now_be_refused(w: dict) -> None:
+    """The key is looked up only when placement is refused or hits the unique key: a retry
+    after the grant was suspended still answers with the first order, and nothing new is
+    written (no order, no access-log entry)."""
+    kwargs: dict[str, Any] = {
+        "actor": w["portal"],
+        "citizen_id": w["citizen"].pk,
+        "lines": [LineInput("5700000000011", 1)],
+        "delivery": HOME,
+        "idempotency_key": "retry-1",
+    }
+    first, created = order_place(**kwargs)
+    Grant.objects.filter(pk=w["grant"].pk).update(status="suspended")
+    logged = AccessLogEntry.objects.count()
+    again, created_again = order_place(**kwargs)
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert (Order.objects.count(), AccessLogEntry.objects.count()) == (1, logged)
+    with pytest.raises(DomainError) as exc:
+        order_place(**{**kwargs, "idempotency_key": "retry-2"})
+    assert exc.value.code == "order_invalid"
 
 
 def test_representative_orders_for_the_citizen(w: dict) -> None:

@@ -162,3 +162,28 @@ def test_unknown_handler_is_not_lost(registry: dict[str, Any]) -> None:
     assert OutboxMessage.objects.get().last_error == (
         "LookupError: no handler 'gone' for 'test.thing'"
     )
+
+
+def test_a_busy_process_kicks_the_worker_once_per_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a real broker (not eager), the first commit in a window sends one dispatch that runs
+    when the window closes; commits inside the window send nothing more (the dispatch will see
+    them); the next commit after the window sends the next one. Eager always dispatches."""
+    from forsyn.core.tasks import dispatch_outbox
+
+    sent: list[dict[str, Any]] = []
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(dispatch_outbox, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(outbox.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(outbox, "_last_kick", [-outbox.KICK_WINDOW])
+    monkeypatch.setitem(dispatch_outbox.app.conf, "task_always_eager", False)
+    for at in (1000.0, 1000.4, 1000.99, 1001.0, 1001.5, 1003.0):
+        clock["now"] = at
+        outbox._kick()
+    assert sent == [{"countdown": 1.0}, {"countdown": 1.0}, {"countdown": 1.0}]
+
+    monkeypatch.setitem(dispatch_outbox.app.conf, "task_always_eager", True)
+    delayed: list[int] = []
+    monkeypatch.setattr(dispatch_outbox, "delay", lambda: delayed.append(1))
+    outbox._kick()
+    outbox._kick()
+    assert delayed == [1, 1]

@@ -127,20 +127,17 @@ def _replayed(actor: Any, key: str, digest: str) -> Order | None:
     return first
 
 
-def _create_order(*, actor: Any, key: str, digest: str, **fields: Any) -> tuple[Order, bool]:
-    """Insert an order; if a concurrent retry with the same idempotency key won the race,
-    return that order instead (created = False)."""
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                placed_by=actor, idempotency_key=key, request_digest=digest, **fields
-            )
-            return order, True
-    except IntegrityError:
-        first = _replayed(actor, key, digest)
-        if first is None:
-            raise
-        return first, False
+def _replay_or_raise(
+    exc: Exception, actor: Any, key: str, digest: str
+) -> tuple[Order, bool]:
+    """After a refused or conflicting placement: the first order placed with `key` (a retry,
+    created = False), or the refusal itself. Placement does not look the key up first: the
+    unique constraint on (placed_by, idempotency_key) finds a retry at the INSERT, and only a
+    retry or a refusal pays for the look-up (issue #9's benchmark)."""
+    first = _replayed(actor, key, digest)
+    if first is None:
+        raise exc
+    return first, False
 
 
 def _resolve(
@@ -213,7 +210,6 @@ def _channel_for(actor: Any, citizen: Citizen) -> tuple[str, str]:
     return channel, f"{actor.get_full_name() or actor.username} ({actor.organisation.name})"
 
 
-@transaction.atomic(durable=True)
 def order_place(
     *,
     actor: Any,
@@ -235,9 +231,36 @@ def order_place(
         lines=sorted((ln.gtin, ln.order_units) for ln in lines),
         delivery=asdict(delivery),
     )
-    first = _replayed(actor, key, digest)
-    if first is not None:
-        return first, False
+    try:
+        order = _order_place(
+            actor=actor,
+            citizen_id=citizen_id,
+            lines=lines,
+            delivery=delivery,
+            key=key,
+            digest=digest,
+            purpose=purpose,
+            now=now,
+            access_channel=access_channel,
+        )
+    except (DomainError, NotFound, IntegrityError) as exc:
+        return _replay_or_raise(exc, actor, key, digest)
+    return order, True
+
+
+@transaction.atomic(durable=True)
+def _order_place(
+    *,
+    actor: Any,
+    citizen_id: int,
+    lines: list[LineInput],
+    delivery: DeliveryInput,
+    key: str,
+    digest: str,
+    purpose: str | None,
+    now: dt.datetime | None,
+    access_channel: str,
+) -> Order:
     if not policy.may_order_for(actor):
         raise DomainError(
             "you may not order",
@@ -311,10 +334,10 @@ def order_place(
         note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
-    order, created = _create_order(
-        actor=actor,
-        key=key,
-        digest=digest,
+    order = Order.objects.create(
+        placed_by=actor,
+        idempotency_key=key,
+        request_digest=digest,
         citizen=citizen,
         ordering_organisation_id=grant.granting_organisation_id,
         status=decided,
@@ -326,8 +349,6 @@ def order_place(
         hold_reasons=[asdict(h) for h in decision.holds],
         **address,
     )
-    if not created:
-        return order, False
     order.placed_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -351,7 +372,7 @@ def order_place(
     if citizen.email:
         # The receipt e-mail: delivered after commit by the outbox (forsyn.orders.handlers).
         outbox_record(topic=ORDER_PLACED, key=f"order-{order.pk}", payload={"order": order.pk})
-    return order, True
+    return order
 
 
 def _delivery_address(citizen: Citizen, delivery: DeliveryInput) -> dict[str, str]:
@@ -399,11 +420,11 @@ def _usual_ward_pieces(product_ids: list[int], now: dt.datetime) -> dict[int, in
     return {pid: int(statistics.median(ns)) for pid, ns in pieces.items()}
 
 
-@transaction.atomic(durable=True)
 def ward_order_place(
     *, actor: Any, lines: list[LineInput], idempotency_key: str = ""
 ) -> tuple[Order, bool]:
-    """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays."""
+    """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays. A retry
+    with the same idempotency key returns the first order (created = False)."""
     if not policy.may_order_ward_stock(actor):
         raise DomainError(
             "you may not order ward stock",
@@ -412,9 +433,15 @@ def ward_order_place(
         )
     key = idempotency_key.strip()[:100]
     digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
-    first = _replayed(actor, key, digest)
-    if first is not None:
-        return first, False
+    try:
+        order = _ward_order_place(actor=actor, lines=lines, key=key, digest=digest)
+    except (DomainError, IntegrityError) as exc:
+        return _replay_or_raise(exc, actor, key, digest)
+    return order, True
+
+
+@transaction.atomic(durable=True)
+def _ward_order_place(*, actor: Any, lines: list[LineInput], key: str, digest: str) -> Order:
     errors: dict[str, FieldError] = {}
     gtins = _clean_lines(lines, errors)
     by_gtin = _products_by_gtin(gtins)
@@ -452,10 +479,10 @@ def ward_order_place(
         note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Afdelingsbestilling"
-    order, created = _create_order(
-        actor=actor,
-        key=key,
-        digest=digest,
+    order = Order.objects.create(
+        placed_by=actor,
+        idempotency_key=key,
+        request_digest=digest,
         kind=OrderKind.WARD,
         citizen=None,
         ordering_organisation=unit,
@@ -467,8 +494,6 @@ def ward_order_place(
         delivery_name=unit.name,
         delivery_on=rules.first_delivery_date(timezone.localtime(now)),
     )
-    if not created:
-        return order, False
     order.placed_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -479,4 +504,4 @@ def ward_order_place(
         for ln, gtin in zip(lines, gtins, strict=True)
     )
     order_record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
-    return order, True
+    return order
