@@ -238,7 +238,7 @@ API_COUNTS: dict[tuple[str, str], Row] = {
     ("POST", "/ward-orders"): Count(
         lambda w: w.api("ward").post("/ward-orders", {"lines": [{"gtin": BAG, "order_units": 2}]}),
         201,
-        9,  # no idempotency look-up or savepoint; + the median of the product's ward lines (ward order limits)
+        9,  # no idempotency look-up or savepoint; + the usual ward pieces (ward limits)
     ),
     ("POST", "/receipts"): NotCounted(ACTION),
 }

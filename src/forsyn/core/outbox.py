@@ -9,8 +9,8 @@ retryable in the admin. Payloads carry ids and codes, never personal data.
 """
 
 import datetime as dt
-import time
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
