@@ -127,9 +127,7 @@ def _replayed(actor: Any, key: str, digest: str) -> Order | None:
     return first
 
 
-def _replay_or_raise(
-    exc: Exception, actor: Any, key: str, digest: str
-) -> tuple[Order, bool]:
+def _replay_or_raise(exc: Exception, actor: Any, key: str, digest: str) -> tuple[Order, bool]:
     """After a refused or conflicting placement: the first order placed with `key` (a retry,
     created = False), or the refusal itself. Placement does not look the key up first: the
     unique constraint on (placed_by, idempotency_key) finds a retry at the INSERT, and only a
