@@ -283,9 +283,10 @@ def xlsx_180k() -> bytes:
 
 
 def test_an_xlsx_at_the_row_limit_is_read() -> None:
-    from forsyn.economics.consumption import read_table
+    from forsyn.economics.consumption import read_consumption
 
-    header, rows = read_table(_xlsx(3), "ok.xlsx")
+    table = read_consumption(_xlsx(3), "ok.xlsx")
+    header, rows = table.header, [row.cells for row in table.rows]
     assert (header[0], len(rows), rows[2][6]) == ("party", 3, 4)
 
 
