@@ -116,7 +116,7 @@ def test_calculation_xlsx_export(analyst: Client) -> None:
     case = copy.deepcopy(CALCULATIONS["equalization"].example)
     case["parties"][0]["id"] = PAYLOAD
     response = analyst.post(
-        "/analyse/equalization/", {"input_json": json.dumps(case), "format": "xlsx"}
+        "/analyse/udligning/", {"input_json": json.dumps(case), "format": "xlsx"}
     )
     rows = _xlsx_rows(response.content)
     parties = [r[1] for r in rows[1:]]

@@ -146,6 +146,13 @@ def _present_equalization(result: dict[str, Any]) -> Presentation:
     )
 
 
+# The pages' addresses under /analyse/ are Danish. "Business case" is the Danish public sector's
+# own term (the page's Danish title too). The English addresses of before redirect (OLD_SLUGS).
+BUSINESS_CASE = "business-case"
+ALLOCATION = "fordeling"
+EQUALIZATION = "udligning"
+OLD_SLUGS = {"allocation": ALLOCATION, "equalization": EQUALIZATION}
+
 EXAMPLE_PARTIES: Sequence[dict[str, Any]] = [
     {"id": "1082", "kind": "region", "group": "region", "citizens": 0, "population": 1},
     {
@@ -175,7 +182,7 @@ CALCULATIONS = {
     c.slug: c
     for c in (
         Calculation(
-            "business-case",
+            BUSINESS_CASE,
             _("Business case"),
             _("Break-even discount and the net gain year by year for the discounts you evaluate."),
             {
@@ -190,7 +197,7 @@ CALCULATIONS = {
             _present_business_case,
         ),
         Calculation(
-            "allocation",
+            ALLOCATION,
             _("Cost allocation"),
             _(
                 "Split an amount among parties by a key: parties, citizens, population, or "
@@ -208,7 +215,7 @@ CALCULATIONS = {
             _present_allocation,
         ),
         Calculation(
-            "equalization",
+            EQUALIZATION,
             _("Equalization"),
             _(
                 "Parties that gain compensate parties that lose, per region, up to the cap. "
