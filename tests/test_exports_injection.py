@@ -113,7 +113,7 @@ def test_cleaned_data_export_in_the_cli(analyst: Client, tmp_path: Path, suffix:
 
 
 def test_calculation_xlsx_export(analyst: Client) -> None:
-    case = copy.deepcopy(CALCULATIONS["equalization"].example)
+    case = copy.deepcopy(CALCULATIONS["udligning"].example)
     case["parties"][0]["id"] = PAYLOAD
     response = analyst.post(
         "/analyse/udligning/", {"input_json": json.dumps(case), "format": "xlsx"}

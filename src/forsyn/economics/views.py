@@ -41,6 +41,8 @@ from forsyn.economics.services import (
 )
 
 View = Callable[..., HttpResponse]
+# A calculation's input problems shown at once (an input can hold thousands).
+MAX_SHOWN_PROBLEMS = 10
 
 
 def analyst_only(view: View) -> View:
@@ -111,7 +113,7 @@ def old_slugs_moved(view: View) -> View:
 @analyst_only
 @require_http_methods(["GET", "POST"])
 def calculation(request: HttpRequest, slug: str) -> HttpResponse:
-    calc: Calculation | None = CALCULATIONS.get(slug)
+    calc: Calculation[Any] | None = CALCULATIONS.get(slug)
     if calc is None:
         raise Http404
     context: dict[str, Any] = {"calc": calc}
@@ -146,7 +148,8 @@ def calculation(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             result = calc.compute(_input_from(form))
         except InputError as exc:
-            form.add_error("input_json", _input_error(exc))
+            for problem in exc.problems[:MAX_SHOWN_PROBLEMS]:
+                form.add_error("input_json", _input_error(problem))
         except UnicodeDecodeError:
             form.add_error("input_json", _("The file is not UTF-8 text."))
         except ArithmeticError:
