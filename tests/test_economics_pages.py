@@ -10,6 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from forsyn.economics.models import ConsumptionRow
+from tests import builders as b
 from tests import factories as f
 from tests.test_economics_cli import CSV
 
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def analyst() -> Client:
-    user = f.make_user("analyst", f.service_centre(), username="analyst")
-    client = Client()
-    client.force_login(user)
+    client = b.logged_in(b.add_staff("analyst", f.service_centre(), username="analyst"))
     return client
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from forsyn.economics.consumption import MAX_ROWS
 from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
 from forsyn.economics.services import consumption_import, consumption_upload_process
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,7 @@ HEADER = "party;gtin;product_number;description;unit;pieces_per_unit;quantity;pr
 
 @pytest.fixture
 def analyst() -> Client:
-    user = f.make_user("analyst", f.service_centre(), username="analyst")
-    client = Client()
-    client.force_login(user)
+    client = b.logged_in(b.add_staff("analyst", f.service_centre(), username="analyst"))
     return client
 
 
