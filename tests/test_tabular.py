@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from forsyn.core.api import field_errors
-from forsyn.core.tabular import Limits, Row, TableError, read_table
+from forsyn.core.tabular import Limits, Row, TableError, normalise_header, read_table
 
 COLUMNS = {
     "gtin": ("ean",),
@@ -80,6 +80,21 @@ def test_csv_with_an_explicit_delimiter() -> None:
     data = b"gtin|price\n5700000000011|3\n"
     table = read_table(data, "p.txt", columns=COLUMNS, required=REQUIRED, delimiter="|")
     assert [dict(r.values) for r in table.rows] == [{"gtin": "5700000000011", "price": "3"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "normalised"),
+    [
+        (" Stk. pr. enhed ", "stk_pr_enhed"),
+        ("Gyldig-fra", "gyldig_fra"),
+        ("PRICE_PER_UNIT", "price_per_unit"),
+        ("pieces/unit", "pieces/unit"),
+        (None, ""),
+        (2022, "2022"),
+    ],
+)
+def test_header_names_are_normalised(name: object, normalised: str) -> None:
+    assert normalise_header(name) == normalised
 
 
 def test_a_header_only_file_has_no_rows() -> None:

@@ -7,9 +7,9 @@ file here and gets the same guarantees:
   `max_rows` data rows: beyond that the file is refused before its cells are read;
 - CSV as UTF-8 (a BOM is fine), its delimiter (`;`, `,` or a tab) detected from the header or
   given; XLSX through openpyxl in read-only mode, the first sheet;
-- the first non-blank row is the header: names are normalised (trimmed, lower case, spaces as
-  `_`) and matched to the importer's columns by their aliases; a required column that is
-  missing is named;
+- the first non-blank row is the header: names are normalised (lower case, without dots, spaces
+  and hyphens as `_`) and matched to the importer's columns by their aliases; a required column
+  that is missing is named;
 - in the columns an importer reads, no formula (an XLSX cell holding a formula: the value the
   importer would see is whatever the sheet last calculated, or nothing), no NUL character and no
   cell longer than `max_cell_length` characters. A CSV has no formulas: text starting with `=`
@@ -142,8 +142,10 @@ class _Refused(Exception):
 
 
 def normalise_header(name: object) -> str:
-    """`" Stk pr. enhed "` -> `"stk_pr._enhed"`: trimmed, lower case, whitespace as `_`."""
-    return re.sub(r"\s+", "_", "" if name is None else str(name).strip().lower())
+    """`" Stk. pr. enhed "` -> `"stk_pr_enhed"`, `"Gyldig-fra"` -> `"gyldig_fra"`: lower case,
+    without dots, whitespace and hyphens as one `_`."""
+    text = "" if name is None else str(name).lower().replace(".", " ")
+    return re.sub(r"[\s_-]+", "_", text).strip("_")
 
 
 def map_columns(
