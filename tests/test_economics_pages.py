@@ -227,3 +227,15 @@ def test_rows_flagged_before_get_their_numbers_back() -> None:
         4: {"price": "297.0000", "ratio": "30.2", "median": "9.8500"},
         5: {"price": "0.0100", "ratio": "0.0", "median": "9.8500"},
     }
+
+
+def test_every_problem_of_an_input_is_shown(analyst: Client) -> None:
+    page = analyst.post(
+        "/analyse/business-case/", {"input_json": '{"name": "", "years": "many"}'}
+    ).content.decode()
+    for problem in (
+        "name: skal være en tekst, der ikke er tom",
+        "years: &#x27;many&#x27; er ikke et helt tal",
+        "annual_spend: skal udfyldes",
+    ):
+        assert problem in page

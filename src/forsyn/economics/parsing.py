@@ -2,9 +2,8 @@
 (forsyn.economics.schemas).
 
 Limits on input (issue #8 §4, docs/economics.md "Limits"): the JSON text at most
-MAX_INPUT_BYTES, nested at most MAX_JSON_DEPTH levels, text values at most MAX_TEXT_LENGTH
-characters without NUL, numbers at most MAX_INTEGER_DIGITS digits before the decimal point and
-MAX_DECIMALS after it.
+MAX_INPUT_BYTES, nested at most MAX_JSON_DEPTH levels, text values and keys at most
+MAX_TEXT_LENGTH characters without NUL. The limits of numbers are the models' (schemas.py).
 """
 
 import json
@@ -18,11 +17,10 @@ from forsyn.core.errors import Param
 from forsyn.core.input_guard import MAX_JSON_DEPTH, json_depth_exceeds
 from forsyn.economics.error_codes import ErrorCode
 from forsyn.economics.errors import InputError
-from forsyn.economics.schemas import MAX_DECIMALS, MAX_INTEGER_DIGITS, decimal_value
+from forsyn.economics.schemas import decimal_value
 
 MAX_INPUT_BYTES = 1024 * 1024
 MAX_TEXT_LENGTH = 200
-__all__ = ["MAX_DECIMALS", "MAX_INTEGER_DIGITS", "decimal_of", "load_json_input"]
 
 
 def load_json_input(text: str) -> Any:
