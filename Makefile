@@ -49,6 +49,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy tests/builders.py tests/test_tabular.py
 	$(BIN)/lint-imports
 	$(BIN)/forsyn makemigrations --check --dry-run
 

@@ -1,4 +1,6 @@
-"""factory_boy factories. Regions, municipalities and product areas come from migrations."""
+"""factory_boy factories: the defaults of single rows. Regions, municipalities and product areas
+come from migrations. Worlds of several rows (Aarhus, a citizen with a grant, a warehouse) are
+built by tests/builders.py, typed, from these."""
 
 import datetime as dt
 import itertools

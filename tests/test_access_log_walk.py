@@ -26,6 +26,7 @@ from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_order_place
 from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -41,20 +42,11 @@ class World:
     Ann, and one user of every kind the walk needs."""
 
     def __init__(self) -> None:
-        aarhus = f.municipality("751")
-        f.participate(aarhus)
-        self.bag = f.ProductFactory(gtin=BAG, pieces_per_unit=30)
-        since = timezone.localdate() - dt.timedelta(days=400)
-        self.ann = f.CitizenFactory(
-            municipality=aarhus, cpr="0101551234", first_name="Ann", last_name="Andersen"
-        )
-        self.bo = f.CitizenFactory(
-            municipality=aarhus, cpr="0202602345", first_name="Bo", last_name="Andersen"
-        )
-        self.grant = f.GrantFactory(citizen=self.ann, valid_from=since)
-        f.GrantLineFactory(grant=self.grant, product=self.bag, pieces_per_month=30)
-        bo_grant = f.GrantFactory(citizen=self.bo, valid_from=since)
-        f.GrantLineFactory(grant=bo_grant, product=self.bag, pieces_per_month=30)
+        world = b.build_world(first_name="Ann", last_name="Andersen")
+        aarhus = world.municipality
+        self.bag, self.ann, self.grant = world.bag, world.citizen, world.grant
+        self.bo = b.add_citizen(aarhus, cpr="0202602345", first_name="Bo", last_name="Andersen")
+        b.add_line(b.add_grant(self.bo, valid_from=b.a_year_ago()), self.bag)
         self.users: dict[str, User] = {
             "cw": f.make_user("caseworker", aarhus, username="cw"),
             "agent": f.make_user("service_agent", f.service_centre(), username="agent"),

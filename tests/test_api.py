@@ -9,6 +9,7 @@ from django.test import Client
 from forsyn.audit.models import AccessLogEntry
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 from tests.querycount import assert_queries_constant
 
@@ -38,34 +39,25 @@ class Api:
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus = f.municipality("751")
-    cw = f.make_user("caseworker", aarhus)
-    other_cw = f.make_user("caseworker", f.municipality("461"))
-    agent = f.make_user("service_agent", f.service_centre())
-    analyst = f.make_user("analyst", f.service_centre())
-    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234")
-    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
-    plate = f.ProductFactory(
-        gtin="5700000000028",
-        pieces_per_unit=5,
-        cut_min_mm=10,
-        cut_max_mm=45,
-        category=f.CategoryFactory(code="stoma-2p-plate", name_da="Basisplade"),
+    aarhus = f.municipality(b.AARHUS)
+    users = {
+        "cw": b.add_staff("caseworker", aarhus),
+        "other_cw": b.add_staff("caseworker", f.municipality(b.ODENSE)),
+        "agent": b.add_staff("service_agent", f.service_centre()),
+        "analyst": b.add_staff("analyst", f.service_centre()),
+    }
+    world = b.build_world(participating=False, pieces_per_month=60, grant_from=b.GRANTED_ON)
+    plate = b.add_base_plate()
+    b.add_contract(
+        (world.bag, "27.5000", b.GO_LIVE, dt.date(2025, 6, 1)),
+        (world.bag, "28.3250", dt.date(2025, 6, 1), None),
     )
-    grant = f.GrantFactory(citizen=citizen, valid_from=dt.date(2025, 1, 15))
-    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
-    contract = f.ContractFactory()
-    f.price(contract, bag, "27.5000", dt.date(2023, 6, 1), dt.date(2025, 6, 1))
-    f.price(contract, bag, "28.3250", dt.date(2025, 6, 1))
     return {
-        "cw": cw,
-        "other_cw": other_cw,
-        "agent": agent,
-        "analyst": analyst,
-        "citizen": citizen,
-        "grant": grant,
-        "line": line,
-        "bag": bag,
+        **users,
+        "citizen": world.citizen,
+        "grant": world.grant,
+        "line": world.line,
+        "bag": world.bag,
         "plate": plate,
     }
 

@@ -10,6 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from forsyn.economics.models import ConsumptionRow
+from tests import builders as b
 from tests import factories as f
 from tests.test_economics_cli import CSV
 
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def analyst() -> Client:
-    user = f.make_user("analyst", f.service_centre(), username="analyst")
-    client = Client()
-    client.force_login(user)
+    client = b.logged_in(b.add_staff("analyst", f.service_centre(), username="analyst"))
     return client
 
 
@@ -100,9 +99,9 @@ def test_uploaded_json_file_and_errors(analyst: Client) -> None:
     assert "0.1070" in analyst.post("/analyse/business-case/", {"file": upload}).content.decode()
     bad = analyst.post("/analyse/business-case/", {"input_json": '{"name": "x", "years": "many"}'})
     assert "years: &#x27;many&#x27; er ikke et helt tal" in bad.content.decode()
-    empty = analyst.post("/analyse/allocation/", {"input_json": ""}).content.decode()
+    empty = analyst.post("/analyse/fordeling/", {"input_json": ""}).content.decode()
     assert "Angiv input som tekst eller som fil." in empty
-    broken = analyst.post("/analyse/equalization/", {"input_json": "{"}).content.decode()
+    broken = analyst.post("/analyse/udligning/", {"input_json": "{"}).content.decode()
     assert "input: er ikke gyldig JSON (linje 1, kolonne 2" in broken
 
 
@@ -114,7 +113,7 @@ def test_allocation_page(analyst: Client) -> None:
             "parties": [{"id": "751", "kind": "municipality"}, {"id": "1082", "kind": "region"}],
         }
     )
-    page = analyst.post("/analyse/allocation/", {"input_json": body}).content.decode()
+    page = analyst.post("/analyse/fordeling/", {"input_json": body}).content.decode()
     assert "1520000,00" in page  # Danish decimal comma
 
 
@@ -141,7 +140,7 @@ def test_consumption_upload_errors_then_success(analyst: Client) -> None:
 def test_equalization_from_consumption(analyst: Client) -> None:
     analyst.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CSV)})
     page = analyst.post(
-        "/analyse/equalization/",
+        "/analyse/udligning/",
         {
             "source": "consumption",
             "fc-year": "2022",
@@ -163,3 +162,80 @@ def test_gains_page(analyst: Client) -> None:
     invalid = analyst.get("/analyse/gevinster/", {"baseline_year": "x", "expected_discount": "2"})
     assert invalid.status_code == 200
     assert "form-error-message" in invalid.content.decode()
+
+
+def test_calculation_addresses_are_danish_and_the_old_ones_moved_for_good(analyst: Client) -> None:
+    index = analyst.get("/analyse/").content.decode()
+    assert [
+        href
+        for href in ("/analyse/business-case/", "/analyse/fordeling/", "/analyse/udligning/")
+        if f'href="{href}"' in index
+    ] == ["/analyse/business-case/", "/analyse/fordeling/", "/analyse/udligning/"]
+    assert 'href="/analyse/allocation/"' not in index
+    assert 'href="/analyse/equalization/"' not in index
+    for old, new in (("allocation", "fordeling"), ("equalization", "udligning")):
+        # A bookmark: 301 for everyone (the address reveals nothing), the query kept.
+        moved = Client().get(f"/analyse/{old}/", {"x": "1"})
+        assert (moved.status_code, moved["Location"]) == (301, f"/analyse/{new}/?x=1")
+        assert analyst.get(f"/analyse/{new}/").status_code == 200
+        # A form posted to the old address keeps its method and body (308).
+        posted = analyst.post(f"/analyse/{old}/", {"input_json": "{}"})
+        assert (posted.status_code, posted["Location"]) == (308, f"/analyse/{new}/")
+    assert analyst.get("/analyse/business-case/").status_code == 200
+
+
+def test_flagged_rows_give_their_reason_in_danish(analyst: Client) -> None:
+    from django.utils import translation
+
+    analyst.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CSV)})
+    horsens = ConsumptionRow.objects.get(row_number=4)
+    # The row keeps the English text (the CLI, the export) and its numbers.
+    assert horsens.flag == (
+        "price per piece 297.0000 is 30.2 × the median 9.8500 for this product: check the unit"
+    )
+    assert horsens.flag_params == {"price": "297.0000", "ratio": "30.2", "median": "9.8500"}
+    page = analyst.get("/analyse/forbrug/").content.decode()
+    assert (
+        "<td>stykprisen 297,0000 er 30,2 × medianen 9,8500 for dette produkt: tjek enheden</td>"
+        in page
+    )
+    assert "price per piece" not in page
+    with translation.override("en"):
+        assert horsens.flag_reason == horsens.flag
+    # A flag stored without its numbers is shown as it was stored.
+    ConsumptionRow.objects.filter(pk=horsens.pk).update(flag_params={})
+    horsens.refresh_from_db()
+    assert horsens.flag_reason == horsens.flag
+
+
+def test_rows_flagged_before_get_their_numbers_back() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("forsyn.economics.migrations.0003_consumption_flag_params")
+    from forsyn.economics.services import consumption_import
+
+    consumption_import(file_name="f.csv", data=CSV)
+    ConsumptionRow.objects.update(flag_params={})
+    ConsumptionRow.objects.filter(row_number=2).update(flag="checked by hand")
+    migration.read_back(apps, None)
+    assert dict(
+        ConsumptionRow.objects.exclude(flag="").values_list("row_number", "flag_params")
+    ) == {
+        2: {},
+        4: {"price": "297.0000", "ratio": "30.2", "median": "9.8500"},
+        5: {"price": "0.0100", "ratio": "0.0", "median": "9.8500"},
+    }
+
+
+def test_every_problem_of_an_input_is_shown(analyst: Client) -> None:
+    page = analyst.post(
+        "/analyse/business-case/", {"input_json": '{"name": "", "years": "many"}'}
+    ).content.decode()
+    for problem in (
+        "name: skal være en tekst, der ikke er tom",
+        "years: &#x27;many&#x27; er ikke et helt tal",
+        "annual_spend: skal udfyldes",
+    ):
+        assert problem in page

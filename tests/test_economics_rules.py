@@ -466,3 +466,186 @@ def test_unit_errors_are_flagged() -> None:
     flagged = flag_unit_errors(rows)
     assert [r.party for r in flagged if r.flag] == ["Horsens"]
     assert flagged[2].flag.startswith("price per piece 297.0000 is 29.7 × the median 10.0000")
+
+
+# -- The input models (pydantic, docs/adr/0022): every problem names its field ---------------
+
+ONE_REGION = [{"id": "a", "kind": "region", "group": "a", "citizens": 0}]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["not", "an", "object"], "input: must be an object"),
+        ({"amount": "1", "key": "parties", "parties": ["x"]}, "parties[0]: must be an object"),
+        ({"amount": "1", "key": 7, "parties": ONE_REGION}, "key: must be an object"),
+        (
+            {"amount": "1", "key": {"fixed": {"a": "1"}, "split": 1}, "parties": ONE_REGION},
+            "key.split: unknown; use fixed and within",
+        ),
+        ({"amount": "1", "key": {}, "parties": ONE_REGION}, "key.fixed: is required"),
+        (
+            {"amount": "1", "key": {"fixed": {"a": "x"}}, "parties": ONE_REGION},
+            "key.fixed.a: 'x' is not a number",
+        ),
+        (
+            {"amount": "1", "key": {"fixed": {"a": "1"}, "within": {"b": "equal"}}, "parties": []},
+            "parties: needs at least 1 item(s)",
+        ),
+        (
+            {
+                "amount": "1",
+                "key": {"fixed": {"a": "1"}, "within": {"b": "equal"}},
+                "parties": ONE_REGION,
+            },
+            "key.within.b: is not a group in key.fixed",
+        ),
+        (
+            {
+                "amount": "1",
+                "key": {"fixed": {"a": "1"}, "within": {"a": "size"}},
+                "parties": ONE_REGION,
+            },
+            "key.within.a: unknown key 'size'; use one of parties, equal, citizens, population",
+        ),
+        (
+            {"amount": "1", "key": {"fixed": {"a": "0.5", "b": "0.5"}}, "parties": ONE_REGION},
+            "key.fixed.b: no party belongs to this group",
+        ),
+        (
+            {"amount": "1", "key": {"fixed": {"b": "1"}}, "parties": ONE_REGION},
+            "parties[0].group: 'a' is not a group in key.fixed",
+        ),
+        (
+            {"amount": "1", "key": "citizens", "parties": ONE_REGION},
+            "key: the parties' citizens add up to 0",
+        ),
+        (
+            {"amount": "1", "key": "parties", "parties": [*ONE_REGION, *ONE_REGION]},
+            "parties[1].id: 'a' appears twice",
+        ),
+        (
+            {"amount": "1", "key": "parties", "parties": [{"id": " ", "kind": "region"}]},
+            "parties[0].id: is empty",
+        ),
+    ],
+)
+def test_allocation_input_problems(data: Any, message: str) -> None:
+    with pytest.raises(InputError) as exc:
+        allocate_input(data)
+    assert str(exc.value) == message
+
+
+def test_a_number_as_id_is_its_text() -> None:
+    out = allocate_input(
+        {"amount": "10", "key": "parties", "parties": [{"id": 751, "kind": "municipality"}]}
+    )
+    assert out == {"parties": [{"id": "751", "amount": "10.00"}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {
+                "cap_per_region": "1",
+                "parties": [{"id": "A", "kind": "region", "region": "R", "consumption": "x"}],
+            },
+            "parties[0].consumption: must be a list",
+        ),
+        (
+            {
+                "cap_per_region": "1",
+                "baseline_prices": {"x": "1"},
+                "parties": [
+                    {
+                        "id": "A",
+                        "kind": "region",
+                        "region": "R",
+                        "consumption": [{"product": "x", "pieces": 1}],
+                    }
+                ],
+            },
+            "new_prices.x: is missing for a consumed product",
+        ),
+        (
+            {
+                "cap_per_region": "1",
+                "key": "citizens",
+                "parties": [
+                    {
+                        "id": "R",
+                        "kind": "region",
+                        "region": "R",
+                        "baseline_cost": "0",
+                        "new_cost": "5",
+                        "citizens": 0,
+                    },
+                    {
+                        "id": "A",
+                        "kind": "municipality",
+                        "region": "R",
+                        "baseline_cost": "9",
+                        "new_cost": "1",
+                    },
+                ],
+            },
+            "parties[1].citizens: is required by the key 'citizens'",
+        ),
+        (
+            {
+                "cap_per_region": "1",
+                "parties": [
+                    {
+                        "id": "A",
+                        "kind": "region",
+                        "region": " ",
+                        "baseline_cost": "1",
+                        "new_cost": "1",
+                    }
+                ],
+            },
+            "parties[0].region: is required: every party belongs to a region",
+        ),
+        (
+            {"cap_per_region": "1", "baseline_prices": [], "parties": []},
+            "baseline_prices: must be an object",
+        ),
+    ],
+)
+def test_equalization_input_problems(data: Any, message: str) -> None:
+    with pytest.raises(InputError) as exc:
+        equalize_input(data)
+    assert str(exc.value) == message
+
+
+def test_every_problem_of_an_input_is_found_in_field_order() -> None:
+    with pytest.raises(InputError) as exc:
+        parse_business_case(
+            {"name": "", "years": 0, "one_off_costs": [], "evaluate_discounts": ["2", "x"]}
+        )
+    assert [str(p) for p in exc.value.problems] == [
+        "name: must be a non-empty text",
+        "years: must be between 1 and 30",
+        "annual_spend: is required",
+        "one_off_costs: must be an object",
+        "evaluate_discounts[0]: is a fraction between 0 and 1",
+        "evaluate_discounts[1]: 'x' is not a number",
+    ]
+    assert exc.value.problems[0] is exc.value
+    assert [(p.field, p.code, p.params) for p in exc.value.problems[4:]] == [
+        ("evaluate_discounts[0]", "not_a_fraction", {}),
+        ("evaluate_discounts[1]", "not_a_number", {"value": "x"}),
+    ]
+
+
+def test_results_are_models_whose_json_is_the_cli_output() -> None:
+    from forsyn.economics.business_case import business_case_result
+
+    result = business_case_result(parse_business_case(UROLOGY))
+    assert result.scenarios[1].net_gain_by_year[0] == Decimal("-633088.00")
+    assert result.model_dump(mode="json") == evaluate(parse_business_case(UROLOGY))
+    capped = _eq([("R", "0", "20000000", ""), ("A", "40000000", "15000000", "")])
+    equalized = _eq([("R", "0", "1", ""), ("A", "5", "1", "")])
+    assert "remaining_with" in capped["regions"][0]
+    assert set(equalized["regions"][0]) == {"region", "status", "total_transfer", "parties"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from forsyn.core.errors import ErrorCodes, FieldError
 from forsyn.fulfilment.error_codes import ErrorCode as FulfilmentCode
@@ -18,6 +18,7 @@ from forsyn.fulfilment.gs1 import ScanErrorCode
 from forsyn.orders.error_codes import ErrorCode as OrderCode
 from forsyn.orders.models import Order
 from forsyn.orders.rules import Refusal
+from tests import builders as b
 from tests import factories as f
 from tests.test_api import Api
 
@@ -115,24 +116,13 @@ def test_docs_list_every_error_code() -> None:
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    from forsyn.catalogue.models import Participation
-
-    aarhus = f.municipality("751")
-    Participation.objects.create(
-        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
-    )
-    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234")
-    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30, name="Pose A")
-    grant = f.GrantFactory(
-        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
-    )
-    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
+    world = b.build_world(bag_name="Pose A")
     return {
-        "citizen": citizen,
-        "bag": bag,
-        "grant": grant,
-        "cw": f.make_user("caseworker", aarhus),
-        "agent": f.make_user("service_agent", f.service_centre()),
+        "citizen": world.citizen,
+        "bag": world.bag,
+        "grant": world.grant,
+        "cw": b.add_staff("caseworker", world.municipality),
+        "agent": b.add_staff("service_agent", f.service_centre()),
     }
 
 
@@ -333,17 +323,21 @@ def test_every_logged_place_reads_danish_on_the_access_log_page() -> None:
 
 @pytest.fixture
 def page_world() -> dict[str, Any]:
-    from django.test import Client
-
-    aarhus = f.municipality("751")
-    cw = f.make_user("caseworker", aarhus, username="cw")
-    citizen = f.CitizenFactory(municipality=aarhus)
-    bag = f.ProductFactory(gtin="5700000000011", name="SenSura Mio lukket pose")
-    grant = f.GrantFactory(citizen=citizen)
-    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
-    client = Client()
-    client.force_login(cw)
-    return {"cw": cw, "citizen": citizen, "grant": grant, "line": line, "client": client}
+    cw = b.add_staff("caseworker", f.municipality(b.AARHUS), username="cw")
+    world = b.build_world(
+        participating=False,
+        cpr=None,
+        bag_name="SenSura Mio lukket pose",
+        pieces_per_month=60,
+        grant_from=b.GRANTED_ON,
+    )
+    return {
+        "cw": cw,
+        "citizen": world.citizen,
+        "grant": world.grant,
+        "line": world.line,
+        "client": b.logged_in(cw),
+    }
 
 
 @pytest.mark.django_db

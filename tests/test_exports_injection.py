@@ -18,6 +18,7 @@ from forsyn.core.spreadsheet import safe_cell
 from forsyn.economics.calculations import CALCULATIONS
 from forsyn.economics.exports import to_csv, to_xlsx
 from forsyn.organisations.models import Organisation
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +71,7 @@ CONSUMPTION = (
 
 @pytest.fixture
 def analyst() -> Client:
-    user = f.make_user("analyst", f.service_centre(), username="analyst")
-    client = Client()
-    client.force_login(user)
+    client = b.logged_in(b.add_staff("analyst", f.service_centre(), username="analyst"))
     page = client.post("/analyse/forbrug/", {"file": SimpleUploadedFile("f.csv", CONSUMPTION)})
     assert "1 rækker importeret" in page.content.decode()
     return client
@@ -113,10 +112,10 @@ def test_cleaned_data_export_in_the_cli(analyst: Client, tmp_path: Path, suffix:
 
 
 def test_calculation_xlsx_export(analyst: Client) -> None:
-    case = copy.deepcopy(CALCULATIONS["equalization"].example)
+    case = copy.deepcopy(CALCULATIONS["udligning"].example)
     case["parties"][0]["id"] = PAYLOAD
     response = analyst.post(
-        "/analyse/equalization/", {"input_json": json.dumps(case), "format": "xlsx"}
+        "/analyse/udligning/", {"input_json": json.dumps(case), "format": "xlsx"}
     )
     rows = _xlsx_rows(response.content)
     parties = [r[1] for r in rows[1:]]

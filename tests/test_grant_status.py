@@ -12,6 +12,7 @@ from forsyn.core.errors import DomainError
 from forsyn.grants.models import Grant, GrantEvent
 from forsyn.grants.services import _writable_grant, grant_status_change, grant_update
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus = f.municipality("751")
-    cw = f.make_user("caseworker", aarhus)
-    grant = f.GrantFactory(
-        citizen=f.CitizenFactory(municipality=aarhus), granting_organisation=aarhus
-    )
-    f.GrantLineFactory(grant=grant)
+    aarhus = f.municipality(b.AARHUS)
+    cw = b.add_staff("caseworker", aarhus)
+    grant = b.add_grant(b.add_citizen(aarhus))
+    b.add_line(grant)
     return {"cw": cw, "grant": grant, "aarhus": aarhus}
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from forsyn.economics.consumption import MAX_ROWS
 from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
 from forsyn.economics.services import consumption_import, consumption_upload_process
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,7 @@ HEADER = "party;gtin;product_number;description;unit;pieces_per_unit;quantity;pr
 
 @pytest.fixture
 def analyst() -> Client:
-    user = f.make_user("analyst", f.service_centre(), username="analyst")
-    client = Client()
-    client.force_login(user)
+    client = b.logged_in(b.add_staff("analyst", f.service_centre(), username="analyst"))
     return client
 
 
@@ -283,9 +282,10 @@ def xlsx_180k() -> bytes:
 
 
 def test_an_xlsx_at_the_row_limit_is_read() -> None:
-    from forsyn.economics.consumption import read_table
+    from forsyn.economics.consumption import read_consumption
 
-    header, rows = read_table(_xlsx(3), "ok.xlsx")
+    table = read_consumption(_xlsx(3), "ok.xlsx")
+    header, rows = table.header, [row.cells for row in table.rows]
     assert (header[0], len(rows), rows[2][6]) == ("party", 3, 4)
 
 

@@ -2,20 +2,19 @@
 the OpenAPI error answers, Idempotency-Key reuse, the caller-chosen channel, ward order bounds
 and who may cancel an order."""
 
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from forsyn.catalogue.models import Participation, Product
+from forsyn.catalogue.models import Product
 from forsyn.orders import rules
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import LineInput, ward_order_place
 from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -39,26 +38,17 @@ def nul_error(*loc: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus = f.municipality("751")
-    Participation.objects.create(
-        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
-    )
-    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234")
-    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
-    grant = f.GrantFactory(
-        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
-    )
-    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
+    world = b.build_world()
     unit = f.hospital_unit()
     return {
-        "aarhus": aarhus,
-        "citizen": citizen,
-        "bag": bag,
+        "aarhus": world.municipality,
+        "citizen": world.citizen,
+        "bag": world.bag,
         "unit": unit,
-        "cw": f.make_user("caseworker", aarhus),
-        "agent": f.make_user("service_agent", f.service_centre()),
-        "orderer": f.make_user("hospital_orderer", unit),
-        "colleague": f.make_user("hospital_orderer", unit),
+        "cw": b.add_staff("caseworker", world.municipality),
+        "agent": b.add_staff("service_agent", f.service_centre()),
+        "orderer": b.add_staff("hospital_orderer", unit),
+        "colleague": b.add_staff("hospital_orderer", unit),
     }
 
 

@@ -19,6 +19,7 @@ from forsyn.grants.models import Grant
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order_decide, order_place
 from forsyn.organisations.models import User
+from tests import builders as b
 from tests import factories as f
 from tests.querycount import assert_queries, assert_queries_constant
 from tests.test_api import Api
@@ -34,27 +35,17 @@ PLACE_QUERIES = 14
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus = f.municipality("751")
-    Participation.objects.create(
-        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
-    )
-    citizen = f.CitizenFactory(municipality=aarhus, cpr="0101551234", email="karen@example.dk")
-    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
-    grant = f.GrantFactory(
-        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
-    )
-    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
-    portal = User.objects.create_user(username="borger-1", cpr="0101551234")
+    world = b.build_world(email="karen@example.dk")
     return {
-        "aarhus": aarhus,
-        "citizen": citizen,
-        "bag": bag,
-        "grant": grant,
-        "line": line,
-        "portal": portal,
-        "agent": f.make_user("service_agent", f.service_centre()),
-        "cw": f.make_user("caseworker", aarhus),
-        "other_cw": f.make_user("caseworker", f.municipality("461")),
+        "aarhus": world.municipality,
+        "citizen": world.citizen,
+        "bag": world.bag,
+        "grant": world.grant,
+        "line": world.line,
+        "portal": b.add_portal_user(b.CPR, username="borger-1"),
+        "agent": b.add_staff("service_agent", f.service_centre()),
+        "cw": b.add_staff("caseworker", world.municipality),
+        "other_cw": b.add_staff("caseworker", f.municipality(b.ODENSE)),
     }
 
 

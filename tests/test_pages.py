@@ -7,6 +7,7 @@ from django.test import Client
 
 from forsyn.audit.models import AccessLogEntry
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -14,21 +15,23 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def w() -> dict:
-    aarhus = f.municipality("751")
-    cw = f.make_user("caseworker", aarhus, username="cw")
-    citizen = f.CitizenFactory(municipality=aarhus, first_name="Grethe", last_name="Mortensen")
-    bag = f.ProductFactory(gtin="5700000000011", name="SenSura Mio lukket pose")
-    grant = f.GrantFactory(citizen=citizen)
-    line = f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=60)
-    client = Client()
-    client.force_login(cw)
+    cw = b.add_staff("caseworker", f.municipality(b.AARHUS), username="cw")
+    world = b.build_world(
+        participating=False,
+        cpr=None,
+        first_name="Grethe",
+        last_name="Mortensen",
+        bag_name="SenSura Mio lukket pose",
+        pieces_per_month=60,
+        grant_from=b.GRANTED_ON,
+    )
     return {
         "cw": cw,
-        "citizen": citizen,
-        "grant": grant,
-        "line": line,
-        "client": client,
-        "bag": bag,
+        "citizen": world.citizen,
+        "grant": world.grant,
+        "line": world.line,
+        "client": b.logged_in(cw),
+        "bag": world.bag,
     }
 
 

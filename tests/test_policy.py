@@ -7,6 +7,7 @@ from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.core.errors import DomainError
 from forsyn.grants.models import Grant
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -14,27 +15,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world() -> dict[str, object]:
-    aarhus, odense = f.municipality("751"), f.municipality("461")
+    aarhus, odense = f.municipality(b.AARHUS), f.municipality(b.ODENSE)
     auh = f.hospital_unit("AUH-URO")
     ouh = f.hospital_unit("OUH-URO", "1083")
     fsc = f.service_centre()
     coloplast = f.OrganisationFactory(kind="supplier", code="coloplast")
     hollister = f.OrganisationFactory(kind="supplier", code="hollister")
-    own = f.CitizenFactory(municipality=aarhus)
-    other = f.CitizenFactory(municipality=odense)
-    granted_by_aarhus = f.CitizenFactory(municipality=odense)  # moved, grant still from Aarhus
-    f.GrantFactory(citizen=granted_by_aarhus, granting_organisation=aarhus)
-    at_hospital = f.CitizenFactory(municipality=odense)
-    f.GrantFactory(citizen=at_hospital, granting_organisation=auh, legal_basis="hospital_temporary")
-    ended_at_hospital = f.CitizenFactory(municipality=odense)
-    f.GrantFactory(
-        citizen=ended_at_hospital,
-        granting_organisation=auh,
-        status="ended",
-        legal_basis="hospital_temporary",
-    )
-    f.ProductFactory(supplier=coloplast)
-    f.ProductFactory(supplier=hollister)
+    own = b.add_citizen(aarhus)
+    other = b.add_citizen(odense)
+    granted_by_aarhus = b.add_citizen(odense)  # moved, grant still from Aarhus
+    b.add_grant(granted_by_aarhus, granted_by=aarhus)
+    at_hospital = b.add_citizen(odense)
+    b.add_grant(at_hospital, granted_by=auh, legal_basis="hospital_temporary")
+    ended_at_hospital = b.add_citizen(odense)
+    b.add_grant(ended_at_hospital, granted_by=auh, status="ended", legal_basis="hospital_temporary")
+    b.add_product(supplier=coloplast)
+    b.add_product(supplier=hollister)
     users = {
         "caseworker": f.make_user("caseworker", aarhus),
         "nurse": f.make_user("nurse", aarhus),

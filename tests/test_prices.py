@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from forsyn.contracts.models import PriceListEntry
 from forsyn.contracts.selectors import price_of
 from forsyn.contracts.services import PriceImportError, price_list_import
+from tests import builders
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +55,11 @@ def test_postgres_refuses_overlapping_prices(on_postgres: None) -> None:
 
 @pytest.fixture
 def setup(tmp_path: Path) -> dict:
-    contract = f.ContractFactory(reference="C-IMPORT")
-    a = f.ProductFactory(gtin="5700000000011")
-    b = f.ProductFactory(gtin="5700000000028")
-    foreign = f.ProductFactory(
-        gtin="5700000000035", supplier=f.OrganisationFactory(code="hollister")
+    contract = builders.add_contract(reference="C-IMPORT")
+    a = builders.add_product(gtin=builders.BAG)
+    b = builders.add_product(gtin=builders.PLATE)
+    foreign = builders.add_product(
+        gtin=builders.LOOSE, supplier=f.OrganisationFactory(code="hollister")
     )
     return {"contract": contract, "a": a, "b": b, "foreign": foreign, "tmp": tmp_path}
 
@@ -159,3 +160,38 @@ def test_import_prices_command(setup: dict, capsys: pytest.CaptureFixture[str]) 
     assert "row 2, price: 'x' is not a number" in capsys.readouterr().err
     with pytest.raises(CommandError, match="--contract: no contract 'NOPE'"):
         call_command("import-prices", str(path), "--contract", "NOPE")
+
+
+def test_a_price_list_may_be_an_xlsx_workbook(setup: dict) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["GTIN", "Pris", "Gyldig fra", "Gyldig til"])
+    sheet.append(["5700000000011", 27.5, D(2023, 6, 1), None])
+    sheet.append([5700000000028, "14,90", "01-06-2023", D(2025, 6, 1)])
+    out = io.BytesIO()
+    book.save(out)
+    path = setup["tmp"] / "priser.xlsx"
+    path.write_bytes(out.getvalue())
+    call_command("import-prices", str(path), "--contract", "C-IMPORT")
+    rows = list(
+        PriceListEntry.objects.order_by("product__gtin").values_list(
+            "product__gtin", "price", "valid_from", "valid_until"
+        )
+    )
+    assert rows == [
+        ("5700000000011", Decimal("27.5000"), D(2023, 6, 1), None),
+        ("5700000000028", Decimal("14.9000"), D(2023, 6, 1), D(2025, 6, 1)),
+    ]
+    # A formula where a price belongs is refused, naming the row.
+    sheet.append(["5700000000011", "=B2*2", D(2025, 6, 1), None])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(PriceImportError) as exc:
+        price_list_import(contract=setup["contract"], data=out.getvalue(), file_name="p.xlsx")
+    assert exc.value.errors == [
+        (4, "price", "holds a formula (=B2*2): save the sheet with values, not formulas")
+    ]

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from forsyn.audit.models import AccessLogEntry
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 from tests.conftest import LogLines, cpr_numbers_in
 
@@ -23,12 +24,10 @@ STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus = f.municipality("751")
-    cw = f.make_user("caseworker", aarhus, username="cw")
-    citizen = f.CitizenFactory(municipality=aarhus, cpr=CPR, last_name="Mortensen")
-    client = Client()
-    client.force_login(cw)
-    return {"cw": cw, "citizen": citizen, "client": client}
+    aarhus = f.municipality(b.AARHUS)
+    cw = b.add_staff("caseworker", aarhus, username="cw")
+    citizen = b.add_citizen(aarhus, cpr=CPR, last_name="Mortensen")
+    return {"cw": cw, "citizen": citizen, "client": b.logged_in(cw)}
 
 
 def test_cpr_search_by_api_and_page_leaves_no_cpr_in_logs_or_urls(

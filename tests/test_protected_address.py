@@ -16,6 +16,7 @@ from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place
 from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
+from tests import builders as b
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,7 @@ NEEDS_PURPOSE = {"agent", "admin"}
 
 @pytest.fixture
 def w() -> dict[str, Any]:
-    aarhus, odense = f.municipality("751"), f.municipality("461")
-    f.participate(aarhus)
-    unit = f.hospital_unit()
-    bag = f.ProductFactory(gtin=BAG, pieces_per_unit=30)
-    pia = f.CitizenFactory(
-        municipality=aarhus,
-        cpr="0101551234",
+    world = b.build_world(
         first_name="Pia",
         last_name="Skov",
         street=STREET,
@@ -54,28 +49,15 @@ def w() -> dict[str, Any]:
         city="Aarhus V",
         is_address_protected=True,
     )
-    open_ = f.CitizenFactory(
-        municipality=aarhus, first_name="Ole", last_name="Skov", street="Åbenvej 3"
-    )
-    since = timezone.localdate() - dt.timedelta(days=400)
-    grant = f.GrantFactory(citizen=pia, valid_from=since)
-    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
-    f.GrantFactory(citizen=pia, granting_organisation=odense, product_area=f.area("wound_care"))
-    f.GrantFactory(
-        citizen=pia,
-        granting_organisation=unit,
-        product_area=f.area("urology"),
-        legal_basis="hospital_temporary",
-    )
-    # Ole (unprotected) is seen by the same staff as Pia.
-    f.GrantFactory(citizen=open_, valid_from=since)
-    f.GrantFactory(citizen=open_, granting_organisation=odense, product_area=f.area("wound_care"))
-    f.GrantFactory(
-        citizen=open_,
-        granting_organisation=unit,
-        product_area=f.area("urology"),
-        legal_basis="hospital_temporary",
-    )
+    aarhus, odense, pia = world.municipality, f.municipality(b.ODENSE), world.citizen
+    unit = f.hospital_unit()
+    # Ole (unprotected) is seen by the same staff as Pia: grants from Aarhus, Odense and the
+    # hospital each.
+    open_ = b.add_citizen(aarhus, first_name="Ole", last_name="Skov", street="Åbenvej 3")
+    b.add_grant(open_, valid_from=b.a_year_ago())
+    for citizen in (pia, open_):
+        b.add_grant(citizen, granted_by=odense, area="wound_care")
+        b.add_grant(citizen, granted_by=unit, area="urology", legal_basis="hospital_temporary")
     fsc = f.service_centre()
     users = {
         "cw": f.make_user("caseworker", aarhus, username="cw"),

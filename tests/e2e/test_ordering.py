@@ -2,14 +2,12 @@
 over-quota order lands in the caseworker's queue and is approved; a service agent orders by
 phone. axe-core checks every citizen page for WCAG 2.1 A/AA violations."""
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from forsyn.catalogue.models import Participation
 from forsyn.orders.models import Order
+from tests import builders as b
 from tests import factories as f
 from tests.e2e.conftest import assert_accessible
 
@@ -19,27 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def world(settings: Any) -> dict[str, Any]:
     settings.FORSYN_TEST_IDP = True
-    aarhus = f.municipality("751")
-    Participation.objects.create(
-        organisation=aarhus, product_area=f.area(), go_live_on=dt.date(2023, 6, 1)
+    world = b.build_world(
+        last_name="Mortensen", email="karen@example.dk", bag_name="SenSura Mio lukket pose midi"
     )
-    citizen = f.CitizenFactory(
-        municipality=aarhus,
-        cpr="0101551234",
-        first_name="Karen",
-        last_name="Mortensen",
-        email="karen@example.dk",
-    )
-    bag = f.ProductFactory(
-        gtin="5700000000011", name="SenSura Mio lukket pose midi", pieces_per_unit=30
-    )
-    grant = f.GrantFactory(
-        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
-    )
-    f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
-    f.make_user("caseworker", aarhus, username="cw")
-    f.make_user("service_agent", f.service_centre(), username="agent")
-    return {"citizen": citizen}
+    b.add_staff("caseworker", world.municipality, username="cw")
+    b.add_staff("service_agent", f.service_centre(), username="agent")
+    return {"citizen": world.citizen}
 
 
 def citizen_login(page: Any, base: str, cpr: str = "0101551234") -> None:

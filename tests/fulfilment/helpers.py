@@ -2,40 +2,19 @@
 product on contract."""
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from forsyn.catalogue.models import Product
-from forsyn.fulfilment.models import StockLot, StockMove, Warehouse
-from forsyn.organisations.models import Organisation, User
-from tests import factories as f
+from forsyn.fulfilment.models import StockLot, StockMove
+from tests.builders import WarehouseWorld, build_warehouse
 
 TODAY = dt.date(2026, 3, 2)
 
-
-@dataclass
-class World:
-    provider: Organisation
-    operator: User
-    warehouse: Warehouse
-    bag: Product  # on contract
-    plate: Product  # on contract
-    loose: Product  # in the catalogue, no contract
+# The world of the fulfilment tests is the builders' warehouse (tests/builders.py).
+World = WarehouseWorld
 
 
 def world() -> World:
-    provider = f.OrganisationFactory(kind="logistics_provider", code="LOGI", name="Lagerhuset")
-    operator = f.make_user("warehouse_operator", provider)
-    warehouse = Warehouse.objects.create(
-        code="FSC", name="FSC-lageret", kind="consignment", organisation=provider
-    )
-    bag = f.ProductFactory(gtin="5700000000011", pieces_per_unit=30)
-    plate = f.ProductFactory(gtin="5700000000028", pieces_per_unit=5)
-    loose = f.ProductFactory(gtin="5700000000035", pieces_per_unit=10)
-    contract = f.ContractFactory()
-    f.price(contract, bag, "27.5000", dt.date(2023, 6, 1))
-    f.price(contract, plate, "41.0000", dt.date(2023, 6, 1))
-    return World(provider, operator, warehouse, bag, plate, loose)
+    return build_warehouse()
 
 
 def scan(gtin: str, lot: str, expiry: str, serial: str | None = None) -> str:

@@ -1,9 +1,8 @@
 """Writes of contracts and price lists."""
 
 import contextlib
-import csv
 import datetime as dt
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from forsyn.core.dates import DateRange
 from forsyn.core.errors import DomainError
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.money import parse_decimal
+from forsyn.core.tabular import TableError, read_table
 
 COLUMNS = {
     "gtin": ("gtin",),
@@ -52,56 +52,29 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)")
 
 
-def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
-    normalized = [h.strip().lower().replace(" ", "_") for h in header]
-    found: dict[str, int] = {}
-    for key, aliases in COLUMNS.items():
-        for i, name in enumerate(normalized):
-            if name in aliases:
-                found[key] = i
-                break
-    missing = [c for c in REQUIRED if c not in found]
-    return found, [(1, c, "column is missing") for c in missing]
-
-
-def read_price_csv(
-    data: bytes,
-) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
-    """Rows as (row number in the file, {column: text}); row 1 is the header."""
+def read_price_rows(
+    data: bytes, file_name: str = "prices.csv"
+) -> tuple[list[tuple[int, Mapping[str, str]]], list[tuple[int, str, str]]]:
+    """Rows as (row number in the file, {column: text}) through the shared reader
+    (forsyn.core.tabular: CSV or XLSX); the header is usually row 1."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [(1, "file", "is not UTF-8 text")]
-    if not text.strip():
-        return [], [(1, "file", "is empty")]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.splitlines()[0], delimiters=";,\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
-    columns, errors = _header_map(header)
-    if errors:
-        return [], errors
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((number, {k: values[i] if i < len(values) else "" for k, i in columns.items()}))
-    if not rows and not errors:
-        errors.append((1, "file", "has no price rows"))
-    return rows, errors
+        table = read_table(data, file_name, columns=COLUMNS, required=REQUIRED)
+    except TableError as exc:
+        return [], [(p.row or 1, p.column, p.error.english()) for p in exc.table_problems]
+    if not table.rows:
+        return [], [(1, "file", "has no price rows")]
+    return [(row.number, row.values) for row in table.rows], []
 
 
 @transaction.atomic
-def price_list_import(*, contract: Contract, data: bytes) -> PriceImportResult:
-    """Import a supplier's price list (CSV) into a contract: all rows or none.
+def price_list_import(
+    *, contract: Contract, data: bytes, file_name: str = "prices.csv"
+) -> PriceImportResult:
+    """Import a supplier's price list (CSV or XLSX) into a contract: all rows or none.
 
     Raises PriceImportError listing every invalid row with its number, column and reason.
     """
-    raw_rows, errors = read_price_csv(data)
+    raw_rows, errors = read_price_rows(data, file_name)
     gtins: set[str] = set()
     for _, values in raw_rows:
         with contextlib.suppress(ValueError):

@@ -7,137 +7,181 @@ without a `within` key splits equally). Every split uses largest-remainder round
 parts always add up to the amount.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Self
+
+from pydantic import ConfigDict, Field, PlainValidator, model_validator
 
 from forsyn.core.money import split_largest_remainder
 from forsyn.economics.error_codes import ErrorCode
-from forsyn.economics.errors import InputError
-from forsyn.economics.parsing import decimal_of, list_of, mapping_of, money, require
+from forsyn.economics.schemas import (
+    Amount,
+    Cents,
+    Identifier,
+    Input,
+    Label,
+    MaybeAmount,
+    Money,
+    Output,
+    choice,
+    problem,
+    refuse,
+    unique_ids,
+    validated,
+)
 
 SIMPLE_KEYS = ("parties", "equal", "citizens", "population")
 KINDS = ("region", "municipality")
 
 
-@dataclass(frozen=True)
-class Party:
+class Party(Input):
+    id: Identifier
+    kind: Annotated[str, choice(KINDS)]
+    group: Label | None = None
+    citizens: MaybeAmount = None
+    population: MaybeAmount = None
+
+
+def _simple_key(value: Any) -> str:
+    if not isinstance(value, str):
+        raise refuse(ErrorCode.CHOICE_UNKNOWN, choices=", ".join(SIMPLE_KEYS))
+    if value not in SIMPLE_KEYS:
+        raise refuse(ErrorCode.KEY_UNKNOWN, key=value, keys=", ".join(SIMPLE_KEYS))
+    return value
+
+
+SimpleKey = Annotated[str, PlainValidator(_simple_key)]
+
+
+class FixedKey(Input):
+    """Fixed shares per group (adding up to 1), then a simple key within each group."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fixed: dict[str, Amount]
+    within: dict[str, SimpleKey] = {}
+
+    @model_validator(mode="after")
+    def _shares(self) -> Self:
+        if not self.fixed:
+            raise problem(ErrorCode.NO_GROUP, ("fixed",))
+        total = sum(self.fixed.values(), Decimal(0))
+        if total != 1:
+            raise problem(ErrorCode.SHARES_NOT_ONE, ("fixed",), total=str(total))
+        for group in self.within:
+            if group not in self.fixed:
+                raise problem(ErrorCode.GROUP_NOT_IN_FIXED, ("within", group))
+        return self
+
+
+def _key(value: Any) -> str | FixedKey:
+    if isinstance(value, str):
+        return _simple_key(value)
+    if not isinstance(value, dict):
+        raise refuse(ErrorCode.NOT_AN_OBJECT)
+    # A ValidationError here keeps its paths, under "key".
+    return FixedKey.model_validate(value)
+
+
+Key = Annotated[str | FixedKey, PlainValidator(_key)]
+
+
+class Allocation(Input):
+    """The input: `{"amount", "key", "parties": [{"id", "kind", "group"?, "citizens"?,
+    "population"?}]}`."""
+
+    amount: Cents
+    parties: list[Party] = Field(min_length=1)
+    key: Key
+
+    @model_validator(mode="after")
+    def _key_fits_the_parties(self) -> Self:
+        unique_ids(self.parties)
+        if isinstance(self.key, str):
+            _weights(self.parties, self.key, ("key",), range(len(self.parties)))
+            return self
+        members = _members(self.parties, self.key)
+        for group, index in members.items():
+            _weights(
+                [self.parties[i] for i in index],
+                self.key.within.get(group, "equal"),
+                ("key", "within", group),
+                index,
+            )
+        return self
+
+
+class PartyAmount(Output):
     id: str
-    kind: str
-    group: str | None
-    citizens: Decimal | None
-    population: Decimal | None
+    amount: Money
 
 
-def parse_parties(raw: Any, field: str = "parties") -> list[Party]:
-    parties: list[Party] = []
-    seen: set[str] = set()
-    for i, item in enumerate(list_of(raw, field, min_length=1)):
-        path = f"{field}[{i}]"
-        item = mapping_of(item, path)
-        party_id = str(require(item, "id", path)).strip()
-        if not party_id:
-            raise InputError(f"{path}.id", ErrorCode.EMPTY)
-        if party_id in seen:
-            raise InputError(f"{path}.id", ErrorCode.DUPLICATE_ID, {"id": str(party_id)})
-        seen.add(party_id)
-        kind = require(item, "kind", path)
-        if kind not in KINDS:
-            raise InputError(
-                f"{path}.kind", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(KINDS)}
-            )
-        group = item.get("group")
-        parties.append(
-            Party(
-                id=party_id,
-                kind=kind,
-                group=str(group) if group is not None else None,
-                citizens=_optional(item, "citizens", path),
-                population=_optional(item, "population", path),
-            )
-        )
-    return parties
+class AllocationResult(Output):
+    parties: list[PartyAmount]
 
 
-def _optional(item: Mapping[str, Any], key: str, path: str) -> Decimal | None:
-    return decimal_of(item[key], f"{path}.{key}") if item.get(key) is not None else None
+def _members(parties: Sequence[Party], key: FixedKey) -> dict[str, list[int]]:
+    """The index of each party per group of the key (every party in one, every group with
+    one), or the problem."""
+    members: dict[str, list[int]] = {g: [] for g in key.fixed}
+    for i, party in enumerate(parties):
+        if party.group is None:
+            raise problem(ErrorCode.GROUP_REQUIRED, ("parties", i, "group"))
+        if party.group not in members:
+            raise problem(ErrorCode.GROUP_UNKNOWN, ("parties", i, "group"), group=party.group)
+        members[party.group].append(i)
+    for group, index in members.items():
+        if not index:
+            raise problem(ErrorCode.GROUP_EMPTY, ("key", "fixed", group))
+    return members
 
 
-def weights(parties: Sequence[Party], key: str, field: str, index: Sequence[int]) -> list[Decimal]:
+def _weights(
+    parties: Sequence[Party], key: str, where: tuple[str, ...], index: Sequence[int]
+) -> list[Decimal]:
+    """The parties' weights under a simple key, or the problem (a party without the figure
+    the key needs, figures that add up to 0)."""
     if key in ("parties", "equal"):
         return [Decimal(1)] * len(parties)
-    if key not in ("citizens", "population"):
-        raise InputError(
-            field, ErrorCode.KEY_UNKNOWN, {"key": str(key), "keys": ", ".join(SIMPLE_KEYS)}
-        )
     values: list[Decimal] = []
     for party, i in zip(parties, index, strict=True):
-        value = getattr(party, key)
+        value: Decimal | None = getattr(party, key)
         if value is None:
-            raise InputError(f"parties[{i}].{key}", ErrorCode.REQUIRED_BY_KEY, {"key": key})
+            raise problem(ErrorCode.REQUIRED_BY_KEY, ("parties", i, key), key=key)
         values.append(value)
     if sum(values) == 0:
-        raise InputError(field, ErrorCode.KEY_ADDS_UP_TO_ZERO, {"key": key})
+        raise problem(ErrorCode.KEY_ADDS_UP_TO_ZERO, where, key=key)
     return values
 
 
-def allocate(amount: Decimal, key: Any, parties: Sequence[Party]) -> list[Decimal]:
-    """The part of each party, in the order given; the parts add up to `amount`."""
+def allocate(amount: Decimal, key: str | FixedKey, parties: Sequence[Party]) -> list[Decimal]:
+    """The part of each party, in the order given; the parts add up to `amount`. The key fits
+    the parties (as `Allocation` checks)."""
     index = list(range(len(parties)))
     if isinstance(key, str):
-        return split_largest_remainder(amount, weights(parties, key, "key", index))
-    key = mapping_of(key, "key")
-    unknown = set(key) - {"fixed", "within"}
-    if unknown:
-        raise InputError(f"key.{sorted(unknown)[0]}", ErrorCode.KEY_PARTS_UNKNOWN)
-    fixed = mapping_of(require(key, "fixed", "key"), "key.fixed")
-    within = mapping_of(key.get("within", {}), "key.within")
-    shares = {g: decimal_of(v, f"key.fixed.{g}") for g, v in fixed.items()}
-    if not shares:
-        raise InputError("key.fixed", ErrorCode.NO_GROUP)
-    if sum(shares.values()) != 1:
-        raise InputError(
-            "key.fixed", ErrorCode.SHARES_NOT_ONE, {"total": str(sum(shares.values()))}
-        )
-    for group in within:
-        if group not in shares:
-            raise InputError(f"key.within.{group}", ErrorCode.GROUP_NOT_IN_FIXED)
-    members: dict[str, list[int]] = {g: [] for g in shares}
-    for i, party in enumerate(parties):
-        if party.group is None:
-            raise InputError(f"parties[{i}].group", ErrorCode.GROUP_REQUIRED)
-        if party.group not in shares:
-            raise InputError(
-                f"parties[{i}].group", ErrorCode.GROUP_UNKNOWN, {"group": str(party.group)}
-            )
-        members[party.group].append(i)
-    groups = list(shares)
-    for group in groups:
-        if not members[group]:
-            raise InputError(f"key.fixed.{group}", ErrorCode.GROUP_EMPTY)
-    group_amounts = split_largest_remainder(amount, [shares[g] for g in groups])
+        return split_largest_remainder(amount, _weights(parties, key, ("key",), index))
+    members = _members(parties, key)
+    groups = list(key.fixed)
+    group_amounts = split_largest_remainder(amount, [key.fixed[g] for g in groups])
     parts = [Decimal(0)] * len(parties)
     for group, group_amount in zip(groups, group_amounts, strict=True):
         idx = members[group]
-        inner_key = within.get(group, "equal")
-        if not isinstance(inner_key, str):
-            raise InputError(
-                f"key.within.{group}", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(SIMPLE_KEYS)}
-            )
-        inner = weights([parties[i] for i in idx], inner_key, f"key.within.{group}", idx)
+        inner = _weights(
+            [parties[i] for i in idx], key.within.get(group, "equal"), ("key", "within", group), idx
+        )
         for i, part in zip(idx, split_largest_remainder(group_amount, inner), strict=True):
             parts[i] = part
     return parts
 
 
+def allocation_result(case: Allocation) -> AllocationResult:
+    parts = allocate(case.amount, case.key, case.parties)
+    return AllocationResult(
+        parties=[PartyAmount(id=p.id, amount=a) for p, a in zip(case.parties, parts, strict=True)]
+    )
+
+
 def allocate_input(data: Any) -> dict[str, Any]:
-    data = mapping_of(data, "input")
-    amount = decimal_of(require(data, "amount", ""), "amount")
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InputError("amount", ErrorCode.TOO_MANY_CENTS)
-    parties = parse_parties(require(data, "parties", ""))
-    parts = allocate(amount, require(data, "key", ""), parties)
-    return {
-        "parties": [{"id": p.id, "amount": money(a)} for p, a in zip(parties, parts, strict=True)]
-    }
+    """The CLI's output for an input: each party's amount as a 2-decimal string."""
+    return allocation_result(validated(Allocation, data)).model_dump(mode="json")

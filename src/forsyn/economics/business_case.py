@@ -5,27 +5,36 @@ one-off costs in year 1. Break-even is the discount at which savings over the pe
 exactly for all costs: (one-off + years × annual) / (years × annual spend).
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from forsyn.core.money import quantize_money
-from forsyn.economics.error_codes import ErrorCode
-from forsyn.economics.errors import InputError
-from forsyn.economics.parsing import decimal_of, int_of, list_of, mapping_of, money, require
+from forsyn.economics.schemas import (
+    Amount,
+    Fraction,
+    Input,
+    Money,
+    Name,
+    Output,
+    Positive,
+    validated,
+    whole,
+)
 
 DISCOUNT_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class BusinessCase:
-    name: str
-    years: int
-    annual_spend: Decimal
-    one_off_costs: dict[str, Decimal]
-    annual_costs: dict[str, Decimal]
-    evaluate_discounts: list[Decimal]
+class BusinessCase(Input):
+    """The input: `{"name", "years", "annual_spend", "one_off_costs": {name: amount},
+    "annual_costs": {name: amount}, "evaluate_discounts": [fraction]}`."""
+
+    name: Name
+    years: Annotated[int, whole(1, 30)]
+    annual_spend: Positive
+    one_off_costs: dict[str, Amount] = {}
+    annual_costs: dict[str, Amount] = {}
+    evaluate_discounts: list[Fraction] = []
 
     @property
     def one_off_total(self) -> Decimal:
@@ -48,35 +57,23 @@ class Scenario:
         return self.accumulated_by_year[-1]
 
 
+class ScenarioOut(Output):
+    discount: str  # as given ("0.12")
+    annual_saving: Money
+    net_gain_total: Money
+    net_gain_by_year: list[Money]
+    accumulated_by_year: list[Money]
+
+
+class BusinessCaseResult(Output):
+    name: str
+    years: int
+    break_even_discount: str  # 4 decimals ("0.1070")
+    scenarios: list[ScenarioOut]
+
+
 def parse_business_case(data: Any) -> BusinessCase:
-    data = mapping_of(data, "input")
-    name = require(data, "name", "")
-    if not isinstance(name, str) or not name.strip():
-        raise InputError("name", ErrorCode.TEXT_REQUIRED)
-    years = int_of(require(data, "years", ""), "years", minimum=1, maximum=30)
-    spend = decimal_of(require(data, "annual_spend", ""), "annual_spend")
-    if spend == 0:
-        raise InputError("annual_spend", ErrorCode.NOT_POSITIVE)
-
-    def costs(key: str) -> dict[str, Decimal]:
-        raw = mapping_of(data.get(key, {}), key)
-        return {str(k): decimal_of(v, f"{key}.{k}") for k, v in raw.items()}
-
-    discounts = [
-        decimal_of(d, f"evaluate_discounts[{i}]")
-        for i, d in enumerate(list_of(data.get("evaluate_discounts", []), "evaluate_discounts"))
-    ]
-    for i, d in enumerate(discounts):
-        if d > 1:
-            raise InputError(f"evaluate_discounts[{i}]", ErrorCode.NOT_A_FRACTION)
-    return BusinessCase(
-        name=name.strip(),
-        years=years,
-        annual_spend=spend,
-        one_off_costs=costs("one_off_costs"),
-        annual_costs=costs("annual_costs"),
-        evaluate_discounts=discounts,
-    )
+    return validated(BusinessCase, data)
 
 
 def break_even_discount(case: BusinessCase) -> Decimal:
@@ -99,21 +96,25 @@ def scenario(case: BusinessCase, discount: Decimal) -> Scenario:
     return Scenario(discount, saving, by_year, accumulated)
 
 
+def business_case_result(case: BusinessCase) -> BusinessCaseResult:
+    return BusinessCaseResult(
+        name=case.name,
+        years=case.years,
+        break_even_discount=f"{break_even_discount(case):.4f}",
+        scenarios=[_scenario_out(scenario(case, d)) for d in case.evaluate_discounts],
+    )
+
+
 def evaluate(case: BusinessCase) -> dict[str, Any]:
-    """The CLI's and the page's output: money as 2-decimal strings."""
-    return {
-        "name": case.name,
-        "years": case.years,
-        "break_even_discount": f"{break_even_discount(case):.4f}",
-        "scenarios": [_scenario_out(scenario(case, d)) for d in case.evaluate_discounts],
-    }
+    """The CLI's output: money as 2-decimal strings."""
+    return business_case_result(case).model_dump(mode="json")
 
 
-def _scenario_out(s: Scenario) -> Mapping[str, Any]:
-    return {
-        "discount": f"{s.discount}",
-        "annual_saving": money(s.annual_saving),
-        "net_gain_total": money(s.net_gain_total),
-        "net_gain_by_year": [money(v) for v in s.net_gain_by_year],
-        "accumulated_by_year": [money(v) for v in s.accumulated_by_year],
-    }
+def _scenario_out(s: Scenario) -> ScenarioOut:
+    return ScenarioOut(
+        discount=f"{s.discount}",
+        annual_saving=s.annual_saving,
+        net_gain_total=s.net_gain_total,
+        net_gain_by_year=s.net_gain_by_year,
+        accumulated_by_year=s.accumulated_by_year,
+    )

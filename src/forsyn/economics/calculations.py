@@ -8,15 +8,18 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
-from forsyn.economics.allocation import allocate_input
-from forsyn.economics.business_case import evaluate, parse_business_case
+from forsyn.economics.allocation import Allocation, AllocationResult, allocation_result
+from forsyn.economics.business_case import BusinessCase, BusinessCaseResult, business_case_result
 from forsyn.economics.charts import Series, bar_chart, line_chart
-from forsyn.economics.equalization import equalize_input
+from forsyn.economics.equalization import Equalization, EqualizationResult, equalization_result
 from forsyn.economics.exports import Table
+from forsyn.economics.schemas import Output, validated
+
+R = TypeVar("R", bound=Output)
 
 
 @dataclass(frozen=True)
@@ -27,47 +30,35 @@ class Presentation:
 
 
 @dataclass(frozen=True)
-class Calculation:
+class Calculation(Generic[R]):
     slug: str
     title: Any
     intro: Any
     example: dict[str, Any]
-    compute: Callable[[Any], dict[str, Any]]
-    present: Callable[[dict[str, Any]], Presentation]
+    compute: Callable[[Any], R]  # parsed JSON input -> result; InputError naming the field
+    present: Callable[[R], Presentation]
 
     @property
     def example_json(self) -> str:
         return json.dumps(self.example, ensure_ascii=False, indent=2)
 
 
-def _d(text: str) -> Decimal:
-    return Decimal(text)
-
-
-def _present_business_case(result: dict[str, Any]) -> Presentation:
-    years = [str(y) for y in range(1, result["years"] + 1)]
+def _present_business_case(result: BusinessCaseResult) -> Presentation:
+    years = [str(y) for y in range(1, result.years + 1)]
     rows: list[list[Any]] = []
-    for s in result["scenarios"]:
+    for s in result.scenarios:
         for i, year in enumerate(years):
-            rows.append(
-                [s["discount"], year, _d(s["net_gain_by_year"][i]), _d(s["accumulated_by_year"][i])]
-            )
+            rows.append([s.discount, year, s.net_gain_by_year[i], s.accumulated_by_year[i]])
     chart = line_chart(
         str(_("Accumulated net gain by year")),
         [f"År {y}" for y in years],
-        [
-            Series(f"Rabat {s['discount']}", [_d(v) for v in s["accumulated_by_year"]])
-            for s in result["scenarios"]
-        ],
+        [Series(f"Rabat {s.discount}", list(s.accumulated_by_year)) for s in result.scenarios],
     )
-    scenarios = [
-        [s["discount"], _d(s["annual_saving"]), _d(s["net_gain_total"])]
-        for s in result["scenarios"]
-    ]
+    scenarios = [[s.discount, s.annual_saving, s.net_gain_total] for s in result.scenarios]
     return Presentation(
         summary=[
-            (str(_("Business case")), result["name"]),
-            (str(_("Break-even discount")), result["break_even_discount"]),
+            (str(_("Business case")), result.name),
+            (str(_("Break-even discount")), result.break_even_discount),
         ],
         tables=[
             (
@@ -81,48 +72,40 @@ def _present_business_case(result: dict[str, Any]) -> Presentation:
                 rows,
             ),
         ],
-        chart=chart if result["scenarios"] else "",
+        chart=chart if result.scenarios else "",
     )
 
 
-def _present_allocation(result: dict[str, Any]) -> Presentation:
-    rows = [[p["id"], _d(p["amount"])] for p in result["parties"]]
-    total = sum((r[1] for r in rows), Decimal(0))
+def _present_allocation(result: AllocationResult) -> Presentation:
+    rows: list[list[Any]] = [[p.id, p.amount] for p in result.parties]
+    total = sum((p.amount for p in result.parties), Decimal(0))
     return Presentation(
         summary=[(str(_("Total")), f"{total:.2f}")],
         tables=[(str(_("Allocation")), [str(_("Party")), str(_("Amount"))], rows)],
         chart=bar_chart(
             str(_("Amount per party")),
-            [r[0] for r in rows],
-            [Series(str(_("Amount")), [r[1] for r in rows])],
+            [p.id for p in result.parties],
+            [Series(str(_("Amount")), [p.amount for p in result.parties])],
         ),
     )
 
 
-def _present_equalization(result: dict[str, Any]) -> Presentation:
+def _present_equalization(result: EqualizationResult) -> Presentation:
     rows: list[list[Any]] = []
     summary: list[tuple[str, str]] = []
     labels: list[str] = []
     before: list[Decimal] = []
     after: list[Decimal] = []
-    for region in result["regions"]:
-        text = f"{region['status']}, {region['total_transfer']}"
-        if region.get("remaining_with"):
-            text += " · " + ", ".join(f"{r['id']}: {r['amount']}" for r in region["remaining_with"])
-        summary.append((f"Region {region['region']}", text))
-        for p in region["parties"]:
-            rows.append(
-                [
-                    region["region"],
-                    p["id"],
-                    _d(p["delta_before"]),
-                    _d(p["transfer"]),
-                    _d(p["delta_after"]),
-                ]
-            )
-            labels.append(p["id"])
-            before.append(_d(p["delta_before"]))
-            after.append(_d(p["delta_after"]))
+    for region in result.regions:
+        text = f"{region.status}, {region.total_transfer:.2f}"
+        if region.remaining_with:
+            text += " · " + ", ".join(f"{r.id}: {r.amount:.2f}" for r in region.remaining_with)
+        summary.append((f"Region {region.region}", text))
+        for p in region.parties:
+            rows.append([region.region, p.id, p.delta_before, p.transfer, p.delta_after])
+            labels.append(p.id)
+            before.append(p.delta_before)
+            after.append(p.delta_after)
     return Presentation(
         summary=summary,
         tables=[
@@ -145,6 +128,13 @@ def _present_equalization(result: dict[str, Any]) -> Presentation:
         ),
     )
 
+
+# The pages' addresses under /analyse/ are Danish. "Business case" is the Danish public sector's
+# own term (the page's Danish title too). The English addresses of before redirect (OLD_SLUGS).
+BUSINESS_CASE = "business-case"
+ALLOCATION = "fordeling"
+EQUALIZATION = "udligning"
+OLD_SLUGS = {"allocation": ALLOCATION, "equalization": EQUALIZATION}
 
 EXAMPLE_PARTIES: Sequence[dict[str, Any]] = [
     {"id": "1082", "kind": "region", "group": "region", "citizens": 0, "population": 1},
@@ -171,11 +161,11 @@ EXAMPLE_PARTIES: Sequence[dict[str, Any]] = [
     },
 ]
 
-CALCULATIONS = {
+CALCULATIONS: dict[str, Calculation[Any]] = {
     c.slug: c
     for c in (
         Calculation(
-            "business-case",
+            BUSINESS_CASE,
             _("Business case"),
             _("Break-even discount and the net gain year by year for the discounts you evaluate."),
             {
@@ -186,11 +176,11 @@ CALCULATIONS = {
                 "annual_costs": {"licences": "1225200", "operations": "10644212"},
                 "evaluate_discounts": ["0.10", "0.12"],
             },
-            lambda data: evaluate(parse_business_case(data)),
+            lambda data: business_case_result(validated(BusinessCase, data)),
             _present_business_case,
         ),
         Calculation(
-            "allocation",
+            ALLOCATION,
             _("Cost allocation"),
             _(
                 "Split an amount among parties by a key: parties, citizens, population, or "
@@ -204,11 +194,11 @@ CALCULATIONS = {
                 },
                 "parties": list(EXAMPLE_PARTIES),
             },
-            allocate_input,
+            lambda data: allocation_result(validated(Allocation, data)),
             _present_allocation,
         ),
         Calculation(
-            "equalization",
+            EQUALIZATION,
             _("Equalization"),
             _(
                 "Parties that gain compensate parties that lose, per region, up to the cap. "
@@ -248,7 +238,7 @@ CALCULATIONS = {
                     },
                 ],
             },
-            equalize_input,
+            lambda data: equalization_result(validated(Equalization, data)),
             _present_equalization,
         ),
     )

@@ -5,19 +5,19 @@ urology tender's risk analysis: boxes or cartons given where pieces were meant, 
 Pure functions here; the database import is in services.py.
 """
 
-import csv
-import io
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils import formats
+from django.utils.translation import gettext, gettext_noop
 
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.money import parse_decimal
+from forsyn.core.tabular import Limits, Row, Table, TableError, cell_text, map_columns, read_table
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "party": ("party", "part", "kommune", "region", "myndighed"),
@@ -31,6 +31,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("year", "år", "aar"),
 }
 REQUIRED = ("party", "unit", "pieces_per_unit", "quantity", "price_per_unit", "year")
+# A row names its product by product number or GTIN: one of the two columns is needed.
+REQUIRED_COLUMNS = (*REQUIRED, ("product_number", "gtin"))
 UNITS = {
     "stk": "piece",
     "stk.": "piece",
@@ -53,18 +55,22 @@ PRICE_PLACES = Decimal("0.0001")
 # Limits of one consumption file (issue #8 §4; docs/economics.md "Limits"). A year of one
 # region's consumption is some thousands of rows; the limits are far above that and keep every
 # stored number inside its database column.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
-MAX_COLUMNS = 50
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: a small file may unpack to gigabytes
-MAX_CELL_LENGTH = 1000  # any cell, before the column's own limit
+# The file's own limits (size, rows, columns, any cell's length) are the shared reader's.
+LIMITS = Limits()
+MAX_FILE_BYTES = LIMITS.max_bytes
+MAX_ROWS = LIMITS.max_rows
 TEXT_LIMITS = {"party": 100, "product_number": 60, "description": 300, "unit": 20, "gtin": 20}
 NUMBER_LIMITS = {
     "quantity": Decimal(999_999_999),
     "price_per_unit": Decimal(9_999_999),
     "pieces_per_unit": Decimal(100_000),
 }
-NUL_MESSAGE = gettext_noop("may not contain a NUL character")
+# A likely unit error: the English text is stored with the row (`flag`), its numbers as
+# `flag_params`, so pages show it in the reader's language (flag_reason).
+FLAG_REASON = gettext_noop(
+    "price per piece %(price)s is %(ratio)s × the median %(median)s for this product: "
+    "check the unit"
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ class CleanRow:
     quantity: Decimal
     price_per_unit: Decimal
     year: int
-    flag: str = ""
+    flag: str = ""  # FLAG_REASON in English, filled from flag_params
+    flag_params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def pieces(self) -> Decimal:
@@ -117,114 +124,18 @@ class CleanRow:
         return self.gtin or self.product_number
 
 
-class TableError(ValueError):
-    """The file as a whole cannot be read: `reason` (translatable) with `params`."""
-
-    def __init__(self, reason: str, params: Mapping[str, Any] | None = None) -> None:
-        self.reason, self.params = reason, dict(params or {})
-        super().__init__("file: " + (reason % self.params if self.params else reason))
+def read_consumption(data: bytes, file_name: str) -> Table:
+    """The rows of a consumption file (CSV or XLSX) through the shared reader
+    (forsyn.core.tabular): TableError names the file, row and column of each problem."""
+    return read_table(data, file_name, columns=COLUMNS, required=REQUIRED_COLUMNS, limits=LIMITS)
 
 
-def _capped(rows: Iterator[Sequence[Any]]) -> list[list[Any]]:
-    """At most MAX_ROWS data rows (and the header) of at most MAX_COLUMNS cells; reading stops
-    at the first row over the limit, so a huge file costs no more than a file at the limit."""
-    out: list[list[Any]] = []
-    for row in rows:
-        if len(out) > MAX_ROWS:
-            raise TableError(
-                gettext_noop("has more than %(max)s rows: split it into smaller files"),
-                {"max": MAX_ROWS},
-            )
-        out.append(list(row[:MAX_COLUMNS]))
-    return out
-
-
-def _count_xlsx_rows(source: Any) -> None:
-    """Refuse a sheet with more than MAX_ROWS rows, or that unpacks to more than
-    MAX_UNPACKED_BYTES, by counting its row elements in the raw XML: far faster than reading
-    the cells (a 180,000-row sheet in well under a second). _capped still counts the rows read,
-    should a file name its elements in an unusual way."""
-    rows = unpacked = 0
-    tail = b""
-    try:
-        while chunk := source.read(1024 * 1024):
-            unpacked += len(chunk)
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise TableError(gettext_noop("unpacks to more than 200 MB"))
-            window = tail + chunk
-            rows += (
-                window.count(b"<row ")
-                + window.count(b"<row>")
-                - (tail.count(b"<row ") + tail.count(b"<row>"))
-            )
-            if rows > MAX_ROWS + 1:
-                raise TableError(
-                    gettext_noop("has more than %(max)s rows: split it into smaller files"),
-                    {"max": MAX_ROWS},
-                )
-            tail = chunk[-5:]
-    finally:
-        source.close()
-
-
-def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV or XLSX file. Raises ValueError (TableError) naming what is
-    wrong."""
-    if len(data) > MAX_FILE_BYTES:
-        raise TableError(gettext_noop("is larger than 20 MB"))
-    if not data.strip():
-        raise ValueError("file: is empty")
-    if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValueError(
-                f"file: is not a readable XLSX workbook ({type(exc).__name__})"
-            ) from None
-        try:
-            sheet = book.worksheets[0]
-            _count_xlsx_rows(sheet._get_source())
-            rows = _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
-        except TableError:
-            raise
-        except Exception as exc:  # a damaged sheet inside a readable archive
-            raise ValueError(
-                f"file: is not a readable XLSX workbook ({type(exc).__name__})"
-            ) from None
-        finally:
-            book.close()
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("file: is not UTF-8 text (save the CSV as UTF-8)") from None
-        try:
-            dialect: Any = csv.Sniffer().sniff(text.splitlines()[0][:10_000], delimiters=";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
-        try:
-            rows = _capped(reader)
-        except csv.Error as exc:
-            raise TableError(
-                gettext_noop("is not a readable CSV file (line %(line)s)"),
-                {"line": reader.line_num},
-            ) from exc
-    rows = [r for r in rows if any(v not in (None, "") and str(v).strip() for v in r)]
-    if not rows:
-        raise ValueError("file: is empty")
-    header = ["" if v is None else str(v).strip().lower().replace(" ", "_") for v in rows[0]]
-    return header, rows[1:]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def table_errors(exc: TableError) -> list[RowError]:
+    """The reader's problems as the import reports them (a problem with the file is row 1)."""
+    return [
+        RowError(p.row or 1, p.column, p.error.message, dict(p.error.params))
+        for p in exc.table_problems
+    ]
 
 
 def _number(
@@ -248,40 +159,41 @@ def _number(
 
 
 def _text_errors(values: Mapping[str, str], row: int) -> list[RowError]:
-    """NUL characters and over-long text, per cell."""
-    errors = []
-    for column, value in values.items():
-        if "\x00" in value:
-            errors.append(RowError(row, column, NUL_MESSAGE))
-        elif len(value) > TEXT_LIMITS.get(column, MAX_CELL_LENGTH):
-            errors.append(
-                RowError(
-                    row,
-                    column,
-                    gettext_noop("is longer than %(max)s characters"),
-                    {"max": TEXT_LIMITS.get(column, MAX_CELL_LENGTH)},
-                )
-            )
-    return errors
+    """Text longer than its column's limit (the reader has refused NUL characters, formulas and
+    any cell over its own limit)."""
+    return [
+        RowError(
+            row,
+            column,
+            gettext_noop("is longer than %(max)s characters"),
+            {"max": TEXT_LIMITS[column]},
+        )
+        for column, value in values.items()
+        if column in TEXT_LIMITS and len(value) > TEXT_LIMITS[column]
+    ]
 
 
 def parse_rows(
     header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> tuple[list[CleanRow], list[RowError]]:
-    columns: dict[str, int] = {}
-    for key, aliases in COLUMNS.items():
-        for i, name in enumerate(header):
-            if name in aliases:
-                columns[key] = i
-                break
-    errors = [RowError(1, c, "column is missing") for c in REQUIRED if c not in columns]
-    if "product_number" not in columns and "gtin" not in columns:
-        errors.append(RowError(1, "product_number", "column is missing (or give gtin)"))
-    if errors:
-        return [], errors
+    """Clean rows from a header and raw rows (numbered from 2), as a file's table would give
+    them."""
+    columns, problems = map_columns(header, COLUMNS, REQUIRED_COLUMNS)
+    if problems:
+        return [], [RowError(1, p.column, p.error.message, dict(p.error.params)) for p in problems]
+    table_rows = [
+        Row(number, {k: cell_text(raw[i]) if i < len(raw) else "" for k, i in columns.items()}, ())
+        for number, raw in enumerate(rows, start=2)
+    ]
+    return parse_table_rows(table_rows)
+
+
+def parse_table_rows(rows: Iterable[Row]) -> tuple[list[CleanRow], list[RowError]]:
+    """Each row normalised to pieces and price per piece, or its errors (row, column, reason)."""
+    errors: list[RowError] = []
     clean: list[CleanRow] = []
-    for number, raw in enumerate(rows, start=2):
-        values = {k: _text(raw[i]) if i < len(raw) else "" for k, i in columns.items()}
+    for row in rows:
+        number, values = row.number, row.values
         text_errors = _text_errors(values, number)
         if text_errors:
             errors.extend(text_errors)
@@ -379,12 +291,21 @@ def flag_unit_errors(
         if median and median > 0:
             ratio = row.price_per_piece / median
             if ratio > factor or ratio < 1 / factor:
-                row = replace(
-                    row,
-                    flag=(
-                        f"price per piece {row.price_per_piece} is {ratio:.1f} × the median "
-                        f"{median:.4f} for this product: check the unit"
-                    ),
-                )
+                params = {
+                    "price": f"{row.price_per_piece}",
+                    "ratio": f"{ratio:.1f}",
+                    "median": f"{median:.4f}",
+                }
+                row = replace(row, flag=FLAG_REASON % params, flag_params=params)
         out.append(row)
     return out
+
+
+def flag_reason(flag: str, params: Mapping[str, str]) -> str:
+    """A stored flag in the reader's language, its numbers written the reader's way; a flag
+    stored without parameters as it was stored."""
+    if not params:
+        return flag
+    return gettext(FLAG_REASON) % {
+        name: formats.localize(Decimal(value)) for name, value in params.items()
+    }

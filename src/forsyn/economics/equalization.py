@@ -9,15 +9,29 @@ others by the same key, until it fits. All amounts are computed in whole øre.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any, Self
+
+from pydantic import Field, PlainValidator, model_validator
 
 from forsyn.core.money import split_largest_remainder
 from forsyn.economics.error_codes import ErrorCode
-from forsyn.economics.errors import InputError
-from forsyn.economics.parsing import decimal_of, list_of, mapping_of, money, require
+from forsyn.economics.schemas import (
+    Amount,
+    Identifier,
+    Input,
+    Label,
+    MaybeAmount,
+    Money,
+    Output,
+    choice,
+    problem,
+    refuse,
+    unique_ids,
+    validated,
+)
 
 KEYS = ("savings", "citizens", "population", "equal")
 KINDS = ("region", "municipality")
@@ -136,86 +150,106 @@ def equalize_region(
     return RegionResult(region, status, moved, results)
 
 
+def _region(value: Any) -> str:
+    if value is None or isinstance(value, bool) or not str(value).strip():
+        raise refuse(ErrorCode.REGION_REQUIRED)
+    return str(value).strip()
+
+
+class ConsumptionLine(Input):
+    product: Label
+    pieces: Amount
+
+
+class PartyCosts(Input):
+    """A party: its costs before and after (`baseline_cost`, `new_cost`), or its consumption
+    priced by the input's `baseline_prices` and `new_prices`."""
+
+    id: Identifier
+    kind: Annotated[str, choice(KINDS)]
+    # Left out or null is "required: every party belongs to a region", not plain "required".
+    region: Annotated[str, PlainValidator(_region)] = Field(default=None, validate_default=True)
+    consumption: list[ConsumptionLine] | None = None
+    baseline_cost: MaybeAmount = None
+    new_cost: MaybeAmount = None
+    citizens: MaybeAmount = None
+    population: MaybeAmount = None
+
+    @model_validator(mode="after")
+    def _costs_or_consumption(self) -> Self:
+        if self.consumption is None:
+            for name in ("baseline_cost", "new_cost"):
+                if getattr(self, name) is None:
+                    raise problem(ErrorCode.REQUIRED, (name,))
+        return self
+
+
+def _key(value: Any) -> str:
+    if value not in KEYS:
+        raise refuse(ErrorCode.KEY_UNKNOWN, key=str(value), keys=", ".join(KEYS))
+    return str(value)
+
+
+class Equalization(Input):
+    """The input: `{"cap_per_region", "key"?, "baseline_prices"?, "new_prices"?, "parties"}`."""
+
+    cap_per_region: Amount
+    key: Annotated[str, PlainValidator(_key)] = "savings"
+    baseline_prices: dict[str, Amount] = {}
+    new_prices: dict[str, Amount] = {}
+    parties: list[PartyCosts] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _parties_fit(self) -> Self:
+        unique_ids(self.parties)
+        for i, party in enumerate(self.calculation_parties()):
+            if (
+                self.key in ("citizens", "population")
+                and party.delta_ore < 0
+                and getattr(party, self.key) is None
+            ):
+                raise problem(ErrorCode.REQUIRED_BY_KEY, ("parties", i, self.key), key=self.key)
+        return self
+
+    def calculation_parties(self) -> list[EqParty]:
+        """The parties with their costs (from their consumption where given)."""
+        parties: list[EqParty] = []
+        for i, party in enumerate(self.parties):
+            if party.consumption is not None:
+                baseline, new = self._priced(party.consumption)
+            elif party.baseline_cost is not None and party.new_cost is not None:
+                baseline, new = party.baseline_cost, party.new_cost
+            else:  # unreachable: PartyCosts refuses it
+                raise problem(ErrorCode.REQUIRED, ("parties", i, "baseline_cost"))
+            parties.append(
+                EqParty(
+                    id=party.id,
+                    kind=party.kind,
+                    region=party.region,
+                    baseline_cost=baseline,
+                    new_cost=new,
+                    citizens=party.citizens,
+                    population=party.population,
+                )
+            )
+        return parties
+
+    def _priced(self, consumption: Sequence[ConsumptionLine]) -> tuple[Decimal, Decimal]:
+        total_baseline = Decimal(0)
+        total_new = Decimal(0)
+        for line in consumption:
+            if line.product not in self.baseline_prices:
+                raise problem(ErrorCode.PRICE_MISSING, ("baseline_prices", line.product))
+            if line.product not in self.new_prices:
+                raise problem(ErrorCode.PRICE_MISSING, ("new_prices", line.product))
+            total_baseline += line.pieces * self.baseline_prices[line.product]
+            total_new += line.pieces * self.new_prices[line.product]
+        return total_baseline, total_new
+
+
 def parse_equalization(data: Any) -> tuple[list[EqParty], Decimal, str]:
-    data = mapping_of(data, "input")
-    cap = decimal_of(require(data, "cap_per_region", ""), "cap_per_region")
-    key = data.get("key", "savings")
-    if key not in KEYS:
-        raise InputError("key", ErrorCode.KEY_UNKNOWN, {"key": str(key), "keys": ", ".join(KEYS)})
-    baseline_prices = _prices(data, "baseline_prices")
-    new_prices = _prices(data, "new_prices")
-    parties: list[EqParty] = []
-    seen: set[str] = set()
-    for i, item in enumerate(list_of(require(data, "parties", ""), "parties", min_length=1)):
-        path = f"parties[{i}]"
-        item = mapping_of(item, path)
-        party_id = str(require(item, "id", path)).strip()
-        if not party_id:
-            raise InputError(f"{path}.id", ErrorCode.EMPTY)
-        if party_id in seen:
-            raise InputError(f"{path}.id", ErrorCode.DUPLICATE_ID, {"id": str(party_id)})
-        seen.add(party_id)
-        kind = require(item, "kind", path)
-        if kind not in KINDS:
-            raise InputError(
-                f"{path}.kind", ErrorCode.CHOICE_UNKNOWN, {"choices": ", ".join(KINDS)}
-            )
-        region = item.get("region")
-        if region is None or not str(region).strip():
-            raise InputError(f"{path}.region", ErrorCode.REGION_REQUIRED)
-        if "consumption" in item:
-            baseline, new = _costs_from_consumption(
-                item["consumption"], f"{path}.consumption", baseline_prices, new_prices
-            )
-        else:
-            baseline = decimal_of(require(item, "baseline_cost", path), f"{path}.baseline_cost")
-            new = decimal_of(require(item, "new_cost", path), f"{path}.new_cost")
-        citizens = item.get("citizens")
-        population = item.get("population")
-        parties.append(
-            EqParty(
-                id=party_id,
-                kind=kind,
-                region=str(region).strip(),
-                baseline_cost=baseline,
-                new_cost=new,
-                citizens=decimal_of(citizens, f"{path}.citizens") if citizens is not None else None,
-                population=(
-                    decimal_of(population, f"{path}.population") if population is not None else None
-                ),
-            )
-        )
-        if (
-            key in ("citizens", "population")
-            and parties[-1].delta_ore < 0
-            and (getattr(parties[-1], key) is None)
-        ):
-            raise InputError(f"{path}.{key}", ErrorCode.REQUIRED_BY_KEY, {"key": key})
-    return parties, cap, key
-
-
-def _prices(data: Mapping[str, Any], key: str) -> dict[str, Decimal]:
-    raw = mapping_of(data.get(key, {}), key)
-    return {str(k): decimal_of(v, f"{key}.{k}") for k, v in raw.items()}
-
-
-def _costs_from_consumption(
-    raw: Any, field: str, baseline: Mapping[str, Decimal], new: Mapping[str, Decimal]
-) -> tuple[Decimal, Decimal]:
-    total_baseline = Decimal(0)
-    total_new = Decimal(0)
-    for j, row in enumerate(list_of(raw, field)):
-        row_path = f"{field}[{j}]"
-        row = mapping_of(row, row_path)
-        product = str(require(row, "product", row_path))
-        pieces = decimal_of(require(row, "pieces", row_path), f"{row_path}.pieces")
-        if product not in baseline:
-            raise InputError(f"baseline_prices.{product}", ErrorCode.PRICE_MISSING)
-        if product not in new:
-            raise InputError(f"new_prices.{product}", ErrorCode.PRICE_MISSING)
-        total_baseline += pieces * baseline[product]
-        total_new += pieces * new[product]
-    return total_baseline, total_new
+    case = validated(Equalization, data)
+    return case.calculation_parties(), case.cap_per_region, case.key
 
 
 def equalize(parties: Sequence[EqParty], cap: Decimal, key: str) -> list[RegionResult]:
@@ -225,31 +259,65 @@ def equalize(parties: Sequence[EqParty], cap: Decimal, key: str) -> list[RegionR
     return [equalize_region(r, by_region[r], cap, key) for r in sorted(by_region)]
 
 
+class PartyTransfer(Output):
+    id: str
+    delta_before: Money
+    transfer: Money  # positive pays, negative receives
+    delta_after: Money
+
+
+class Remaining(Output):
+    id: str
+    amount: Money
+
+
+class RegionOut(Output):
+    region: str
+    status: str  # equalized | capped | not_possible
+    total_transfer: Money
+    parties: list[PartyTransfer]
+    # Only when capped: the extra cost left, and with whom.
+    remaining_extra_cost: Money | None = None
+    remaining_with: list[Remaining] | None = None
+
+
+class EqualizationResult(Output):
+    regions: list[RegionOut]
+
+
+def equalization_result(case: Equalization) -> EqualizationResult:
+    results = equalize(case.calculation_parties(), case.cap_per_region, case.key)
+    return EqualizationResult(regions=[region_out(r) for r in results])
+
+
 def equalize_input(data: Any) -> dict[str, Any]:
-    parties, cap, key = parse_equalization(data)
-    return {"regions": [region_out(r) for r in equalize(parties, cap, key)]}
+    """The CLI's output for an input: amounts as 2-decimal strings."""
+    return equalization_result(validated(Equalization, data)).model_dump(
+        mode="json", exclude_none=True
+    )
 
 
-def region_out(result: RegionResult) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "region": result.region,
-        "status": result.status,
-        "total_transfer": money(_amount(result.total_transfer)),
-        "parties": [
-            {
-                "id": p.id,
-                "delta_before": money(_amount(p.delta_before)),
-                "transfer": money(_amount(p.transfer)),
-                "delta_after": money(_amount(p.delta_after)),
-            }
+def region_out(result: RegionResult) -> RegionOut:
+    capped = result.status == "capped"
+    return RegionOut(
+        region=result.region,
+        status=result.status,
+        total_transfer=_amount(result.total_transfer),
+        parties=[
+            PartyTransfer(
+                id=p.id,
+                delta_before=_amount(p.delta_before),
+                transfer=_amount(p.transfer),
+                delta_after=_amount(p.delta_after),
+            )
             for p in result.parties
         ],
-    }
-    if result.status == "capped":
-        out["remaining_extra_cost"] = money(_amount(result.remaining_extra_cost))
-        out["remaining_with"] = [
-            {"id": p.id, "amount": money(_amount(p.delta_after))}
+        remaining_extra_cost=_amount(result.remaining_extra_cost) if capped else None,
+        remaining_with=[
+            Remaining(id=p.id, amount=_amount(p.delta_after))
             for p in result.parties
             if p.delta_after > 0
         ]
-    return out
+        if capped
+        else None,
+    )

@@ -50,3 +50,4 @@ class ErrorCode(ErrorCodes):
     GROUP_UNKNOWN = "group_unknown", _("'%(group)s' is not a group in key.fixed")
     GROUP_EMPTY = "group_empty", _("no party belongs to this group")
     TOO_MANY_CENTS = "too_many_cents", _("has more than 2 decimals")
+    INVALID = "invalid", _("is not valid")

@@ -18,3 +18,5 @@ class InputError(ValueError):
         self.message = text
         self.template = code.message
         self.error = error
+        # Every problem of the input, this one first (a validation finds them all).
+        self.problems: list[InputError] = [self]

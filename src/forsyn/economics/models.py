@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forsyn.economics import consumption
+
 
 class ConsumptionBatch(models.Model):
     """One imported file."""
@@ -46,6 +48,8 @@ class ConsumptionRow(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
     year = models.PositiveSmallIntegerField(_("year"))
     flag = models.CharField(_("flag"), max_length=200, blank=True)
+    # The flag's numbers, so pages show the reason in the reader's language (flag_reason).
+    flag_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["batch", "row_number"]
@@ -57,6 +61,11 @@ class ConsumptionRow(models.Model):
     @property
     def product_key(self) -> str:
         return self.gtin or self.product_number
+
+    @property
+    def flag_reason(self) -> str:
+        """The flag in the reader's language."""
+        return consumption.flag_reason(self.flag, self.flag_params)
 
 
 class ConsumptionUpload(models.Model):

@@ -13,14 +13,15 @@ from django.db import transaction
 from forsyn.catalogue.models import Product
 from forsyn.contracts.selectors import price_of
 from forsyn.core.money import quantize_money
+from forsyn.core.tabular import TableError
 from forsyn.economics.consumption import (
     DEFAULT_FLAG_FACTOR,
     CleanRow,
     RowError,
-    TableError,
     flag_unit_errors,
-    parse_rows,
-    read_table,
+    parse_table_rows,
+    read_consumption,
+    table_errors,
 )
 from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
 from forsyn.organisations.models import Organisation
@@ -63,13 +64,10 @@ def consumption_import(
     if existing is not None:
         return ImportResult(existing, [], [], already_imported=True)
     try:
-        header, raw = read_table(data, file_name)
+        table = read_consumption(data, file_name)
     except TableError as exc:
-        return ImportResult(None, [], [RowError(1, "file", exc.reason, exc.params)])
-    except ValueError as exc:
-        column, _, reason = str(exc).partition(": ")
-        return ImportResult(None, [], [RowError(1, column, reason)])
-    rows, errors = parse_rows(header, raw)
+        return ImportResult(None, [], table_errors(exc))
+    rows, errors = parse_table_rows(table.rows)
     parties = _party_index()
     for row in rows:
         if row.party.lower() not in parties:
@@ -103,6 +101,7 @@ def consumption_import(
                 amount=r.amount,
                 year=r.year,
                 flag=r.flag,
+                flag_params=dict(r.flag_params),
             )
             for r in rows
         ],

@@ -8,13 +8,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forsyn.access import policy
-from forsyn.economics.calculations import CALCULATIONS, Calculation, Presentation
+from forsyn.economics.calculations import (
+    CALCULATIONS,
+    EQUALIZATION,
+    OLD_SLUGS,
+    Calculation,
+    Presentation,
+)
 from forsyn.economics.charts import Series, line_chart
 from forsyn.economics.errors import InputError
 from forsyn.economics.exports import to_csv, to_pdf, to_xlsx
@@ -34,6 +41,8 @@ from forsyn.economics.services import (
 )
 
 View = Callable[..., HttpResponse]
+# A calculation's input problems shown at once (an input can hold thousands).
+MAX_SHOWN_PROBLEMS = 10
 
 
 def analyst_only(view: View) -> View:
@@ -80,22 +89,43 @@ def _input_error(exc: InputError) -> str:
     return f"{exc.field}: {exc.error.text()}"
 
 
+def old_slugs_moved(view: View) -> View:
+    """A calculation's English address of before has moved for good to its Danish one, for
+    everyone (the address reveals nothing). A GET (a bookmark, a link) is a 301; any other
+    method a 308, which keeps the method and the body."""
+
+    def wrapped(request: HttpRequest, slug: str) -> HttpResponse:
+        if slug not in OLD_SLUGS:
+            return view(request, slug)
+        url = reverse("economics:calculation", args=[OLD_SLUGS[slug]])
+        if request.META.get("QUERY_STRING"):
+            url += "?" + request.META["QUERY_STRING"]
+        response = HttpResponsePermanentRedirect(url)
+        if request.method not in ("GET", "HEAD"):
+            response.status_code = 308
+        return response
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@old_slugs_moved
 @analyst_only
 @require_http_methods(["GET", "POST"])
 def calculation(request: HttpRequest, slug: str) -> HttpResponse:
-    calc: Calculation | None = CALCULATIONS.get(slug)
+    calc: Calculation[Any] | None = CALCULATIONS.get(slug)
     if calc is None:
         raise Http404
     context: dict[str, Any] = {"calc": calc}
     form = CalculationForm(
         request.POST or None, request.FILES or None, initial={"input_json": calc.example_json}
     )
-    if slug == "equalization":
+    if slug == EQUALIZATION:
         context["from_form"] = FromConsumptionForm(prefix="fc")
     if (
         request.method == "POST"
         and request.POST.get("source") == "consumption"
-        and slug == "equalization"
+        and slug == EQUALIZATION
     ):
         from_form = FromConsumptionForm(request.POST, prefix="fc")
         context["from_form"] = from_form
@@ -118,7 +148,8 @@ def calculation(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             result = calc.compute(_input_from(form))
         except InputError as exc:
-            form.add_error("input_json", _input_error(exc))
+            for problem in exc.problems[:MAX_SHOWN_PROBLEMS]:
+                form.add_error("input_json", _input_error(problem))
         except UnicodeDecodeError:
             form.add_error("input_json", _("The file is not UTF-8 text."))
         except ArithmeticError:

@@ -9,8 +9,9 @@ from forsyn.contracts.services import PriceImportError, price_list_import
 
 class Command(BaseCommand):
     help = (
-        "Import a supplier's price list (CSV: gtin;price;valid_from[;valid_until]) into a "
-        "contract. Every invalid row is reported; if any row is invalid nothing is imported."
+        "Import a supplier's price list (CSV or XLSX with the columns gtin, price, valid_from "
+        "and optionally valid_until) into a contract. Every invalid row is reported; if any "
+        "row is invalid nothing is imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"file: cannot read {path}: {exc.strerror}", returncode=2) from None
         try:
-            result = price_list_import(contract=contract, data=data)
+            result = price_list_import(contract=contract, data=data, file_name=path.name)
         except PriceImportError as exc:
             for row, column, reason in exc.errors:
                 self.stderr.write(f"row {row}, {column}: {reason}")
