@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forsyn.access import policy
+from forsyn.access.context import context_for_request
 from forsyn.economics.calculations import CALCULATIONS, Calculation, Presentation
 from forsyn.economics.charts import Series, line_chart
 from forsyn.economics.errors import InputError
@@ -39,7 +40,7 @@ View = Callable[..., HttpResponse]
 def analyst_only(view: View) -> View:
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.may_use_economics(request.user):
+        if not policy.may_use_economics(context_for_request(request)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -144,7 +145,7 @@ def consumption(request: HttpRequest) -> HttpResponse:
         stored = consumption_upload_create(
             file_name=upload.name,
             data=upload.read(),
-            actor=request.user,
+            ctx=context_for_request(request),
             accept_flagged=form.cleaned_data["accept_flagged"],
         )
         if stored.status == ConsumptionUpload.Status.PENDING:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.access import policy
+from forsyn.access.context import context_for_request
 
 # A path belongs to the section whose prefix it starts with (grants belong to citizens).
 SECTION_PREFIXES = (
@@ -27,16 +28,18 @@ def section_of(path: str) -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
+    """The menu, and `access`: the request's access context, for templates and their filters
+    (`citizen|address_for:access`)."""
+    ctx = context_for_request(request)
     flags = {
-        "nav_citizens": policy.sees_personal_data(user),
-        "nav_economics": policy.may_use_economics(user),
-        "nav_portal": policy.is_portal_user(user),
-        "nav_ward": policy.may_order_ward_stock(user),
-        "nav_approvals": policy.may_decide_orders(user),
+        "nav_citizens": policy.sees_personal_data(ctx),
+        "nav_economics": policy.may_use_economics(ctx),
+        "nav_portal": policy.is_portal_user(ctx),
+        "nav_ward": policy.may_order_ward_stock(ctx),
+        "nav_approvals": policy.may_decide_orders(ctx),
     }
     items: list[tuple[str, Any, str]] = []
-    if user is not None and user.is_authenticated:
+    if ctx.is_authenticated:
         if flags["nav_portal"]:
             items.append(("portal", _("My products"), reverse("portal:home")))
         else:
@@ -53,6 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("api", _("API"), "/api/v1/docs"))
     current = section_of(request.path)
     return {
+        "access": ctx,
         **flags,
         "nav_items": [
             {"key": key, "label": label, "url": url, "current": key == current}

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext, context_for_request
 from forsyn.access.purpose import purpose_remember, purpose_stated
 from forsyn.audit.selectors import access_log_for_citizen
 from forsyn.catalogue.selectors import product_list
@@ -38,19 +39,22 @@ from forsyn.web.forms import (
 LINE_FIELD_NAMES = {"gtin": "product"}
 
 
-def _staff_organisation(request: HttpRequest) -> Any:
-    """The logged-in staff user's organisation (views below require a login)."""
-    return getattr(request.user, "organisation", None)
+def _citizen_context(request: HttpRequest, citizen_id: int | None) -> AccessContext:
+    """The request's context with the purpose stated for this citizen (posted now or kept in
+    the session)."""
+    ctx = context_for_request(request)
+    return ctx.with_purpose(purpose_stated(request, citizen_id) if citizen_id else None)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
+    ctx = context_for_request(request)
+    if not ctx.is_authenticated:
         return redirect("login")
-    if policy.is_portal_user(request.user):
+    if policy.is_portal_user(ctx):
         return redirect("portal:home")
-    if policy.sees_personal_data(request.user):
+    if policy.sees_personal_data(ctx):
         return redirect("citizen-search")
-    if policy.may_use_economics(request.user):
+    if policy.may_use_economics(ctx):
         return redirect("economics:index")
     return redirect("product-list")
 
@@ -71,7 +75,7 @@ def _purpose_or_form(
         if not form.is_valid():
             return None, render(request, "web/purpose.html", {"form": form})
         return purpose, redirect(request.path)
-    if policy.needs_purpose(request.user) and not purpose:
+    if policy.needs_purpose(context_for_request(request)) and not purpose:
         return None, render(request, "web/purpose.html", {"form": PurposeForm()})
     return purpose, None
 
@@ -80,24 +84,23 @@ def _purpose_or_form(
 def citizen_search_view(request: HttpRequest) -> HttpResponse:
     """The search posts (CPR numbers and names stay out of URLs and access logs); further
     pages are POST buttons carrying the same fields (docs/adr/0013)."""
-    if not policy.sees_personal_data(request.user):
+    ctx = context_for_request(request)
+    if not policy.sees_personal_data(ctx):
         raise PermissionDenied
     form = CitizenSearchForm(
         request.POST if request.method == "POST" else None,
-        purpose_required=policy.needs_purpose(request.user),
+        purpose_required=policy.needs_purpose(ctx),
     )
-    context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(request.user)}
+    context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(ctx)}
     if form.is_bound and form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["cpr"]):
         data = form.cleaned_data
         try:
-            qs = citizen_search(user=request.user, cpr=data["cpr"] or None, q=data["q"] or None)
+            qs = citizen_search(ctx=ctx, cpr=data["cpr"] or None, q=data["q"] or None)
             page = Paginator(qs, 25).get_page(request.POST.get("page"))
             listed = list(page.object_list)
             log_citizens_listed(
-                user=request.user,
+                ctx=ctx.with_purpose(data["purpose"] or None),
                 citizens=listed,
-                purpose=data["purpose"] or None,
-                channel="page",
                 resource="citizen search",
             )
         except ValueError:
@@ -110,28 +113,24 @@ def citizen_search_view(request: HttpRequest) -> HttpResponse:
             purpose_remember(
                 request, citizen_ids=[c.pk for c in listed], purpose=data["purpose"] or ""
             )
-            context.update(page=page, full_cpr=policy.shows_full_cpr(request.user))
+            context.update(page=page, full_cpr=policy.shows_full_cpr(ctx))
     return render(request, "web/citizen_search.html", context)
 
 
 @login_required
 def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    if not policy.sees_personal_data(request.user):
+    ctx = context_for_request(request)
+    if not policy.sees_personal_data(ctx):
         raise PermissionDenied
     purpose, answer = _purpose_or_form(request, citizen_id)
     if answer is not None:
         return answer
+    ctx = ctx.with_purpose(purpose)
     try:
-        grants = grants_for_citizen(
-            user=request.user,
-            citizen_id=citizen_id,
-            purpose=purpose,
-            channel="page",
-            resource="citizen page",
-        )
+        grants = grants_for_citizen(ctx=ctx, citizen_id=citizen_id, resource="citizen page")
     except NotFound:
         raise Http404 from None
-    citizen = access_citizen_cached(request, citizen_id)
+    citizen = access_citizen_cached(ctx, citizen_id)
     return render(
         request,
         "web/citizen_detail.html",
@@ -140,22 +139,20 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
             "grants": grants,
             # The grants selector above logged this page's read of the citizen; the orders are
             # part of the same page (same policy), so no second entry (docs/adr/0016).
-            "orders": order_queryset(user=request.user).filter(citizen_id=citizen_id),
-            "full_cpr": policy.shows_full_cpr(request.user),
-            "may_write": policy.may_write_grant(
-                request.user, granting_organisation=_staff_organisation(request)
-            ),
-            "may_see_log": policy.may_view_access_log(request.user, citizen),
-            "may_order": policy.may_order_for(request.user),
+            "orders": order_queryset(ctx=ctx).filter(citizen_id=citizen_id),
+            "full_cpr": policy.shows_full_cpr(ctx),
+            "may_write": policy.may_write_grants(ctx),
+            "may_see_log": policy.may_view_access_log(ctx, citizen),
+            "may_order": policy.may_order_for(ctx),
         },
     )
 
 
-def access_citizen_cached(request: HttpRequest, citizen_id: int) -> Any:
+def access_citizen_cached(ctx: AccessContext, citizen_id: int) -> Any:
     """The citizen row for a page whose read was already logged by the grants selector."""
     from forsyn.citizens.selectors import citizen_queryset
 
-    citizen = citizen_queryset(user=request.user).filter(pk=citizen_id).first()
+    citizen = citizen_queryset(ctx=ctx).filter(pk=citizen_id).first()
     if citizen is None:
         raise Http404
     return citizen
@@ -166,19 +163,14 @@ def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpRespon
     purpose, answer = _purpose_or_form(request, citizen_id)
     if answer is not None:
         return answer
+    ctx = context_for_request(request).with_purpose(purpose)
     try:
-        citizen = access_citizen(
-            user=request.user,
-            citizen_id=citizen_id,
-            purpose=purpose,
-            channel="page",
-            resource="access log page",
-        )
+        citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource="access log page")
     except NotFound:
         raise Http404 from None
     except DomainError:
         return render(request, "web/purpose.html", {"form": PurposeForm()})
-    if not policy.may_view_access_log(request.user, citizen):
+    if not policy.may_view_access_log(ctx, citizen):
         raise Http404
     page = Paginator(access_log_for_citizen(citizen_id=citizen.pk), 50).get_page(
         request.GET.get("page")
@@ -230,22 +222,17 @@ def _line_inputs(lines: Any) -> tuple[list[GrantLineInput], list[int]]:
 
 @login_required
 def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    ctx = context_for_request(request)
     try:
-        citizen = access_citizen(
-            user=request.user,
-            citizen_id=citizen_id,
-            purpose=None,
-            channel="page",
-            resource="new grant page",
-        )
+        citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource="new grant page")
     except (NotFound, DomainError):
         raise Http404 from None
-    if not policy.may_write_grant(request.user, granting_organisation=_staff_organisation(request)):
+    if not policy.may_write_grants(ctx):
         raise PermissionDenied
     initial = {
         "valid_from": today(),
         "legal_basis": "sel_112"
-        if getattr(_staff_organisation(request), "kind", "") == "municipality"
+        if ctx.organisation_kind == "municipality"
         else "hospital_temporary",
     }
     form = GrantForm(request.POST or None, initial=initial)
@@ -255,7 +242,7 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             grant = grant_create(
-                actor=request.user,
+                ctx=ctx,
                 citizen_id=citizen.pk,
                 product_area_code=data["product_area"].code,
                 legal_basis=data["legal_basis"],
@@ -279,24 +266,20 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     )
 
 
-def _grant_or_404(request: HttpRequest, grant_id: int) -> Any:
+def _grant_or_404(request: HttpRequest, grant_id: int) -> tuple[AccessContext, Any]:
+    """The grant and the context (with the purpose kept for the grant's citizen)."""
     # Only to find the purpose kept for the grant's citizen; grant_get applies the policy.
     citizen_id = Grant.objects.filter(pk=grant_id).values_list("citizen_id", flat=True).first()
+    ctx = _citizen_context(request, citizen_id)
     try:
-        return grant_get(
-            user=request.user,
-            grant_id=grant_id,
-            purpose=purpose_stated(request, citizen_id) if citizen_id else None,
-            channel="page",
-            resource="grant page",
-        )
+        return ctx, grant_get(ctx=ctx, grant_id=grant_id, resource="grant page")
     except (NotFound, DomainError):
         raise Http404 from None
 
 
 @login_required
 def grant_detail_view(request: HttpRequest, grant_id: int) -> HttpResponse:
-    grant = _grant_or_404(request, grant_id)
+    ctx, grant = _grant_or_404(request, grant_id)
     return render(
         request,
         "web/grant_detail.html",
@@ -304,19 +287,19 @@ def grant_detail_view(request: HttpRequest, grant_id: int) -> HttpResponse:
             "grant": grant,
             "history": grant_history(grant=grant),
             "may_write": policy.may_write_grant(
-                request.user, granting_organisation=grant.granting_organisation
+                ctx, granting_organisation=grant.granting_organisation
             )
             and grant.status != "ended",
             "status_form": GrantStatusForm(initial={"status": grant.status}),
-            "full_cpr": policy.shows_full_cpr(request.user),
+            "full_cpr": policy.shows_full_cpr(ctx),
         },
     )
 
 
 @login_required
 def grant_edit_view(request: HttpRequest, grant_id: int) -> HttpResponse:
-    grant = _grant_or_404(request, grant_id)
-    if not policy.may_write_grant(request.user, granting_organisation=grant.granting_organisation):
+    ctx, grant = _grant_or_404(request, grant_id)
+    if not policy.may_write_grant(ctx, granting_organisation=grant.granting_organisation):
         raise Http404
     initial = {
         "case_number": grant.case_number,
@@ -345,7 +328,7 @@ def grant_edit_view(request: HttpRequest, grant_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             grant_update(
-                actor=request.user,
+                ctx=ctx,
                 grant_id=grant.pk,
                 case_number=data["case_number"],
                 valid_from=data["valid_from"],
@@ -368,12 +351,12 @@ def grant_edit_view(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 @login_required
 def grant_status_view(request: HttpRequest, grant_id: int) -> HttpResponse:
-    grant = _grant_or_404(request, grant_id)
+    ctx, grant = _grant_or_404(request, grant_id)
     form = GrantStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             grant_status_change(
-                actor=request.user,
+                ctx=ctx,
                 grant_id=grant.pk,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["status_reason"],
@@ -391,8 +374,8 @@ def grant_status_view(request: HttpRequest, grant_id: int) -> HttpResponse:
 def product_list_view(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
     area = (request.GET.get("area") or "")[:40]
-    qs = product_list(user=request.user, area=area or None, q=q or None).select_related(
-        "supplier", "successor"
-    )
+    qs = product_list(
+        ctx=context_for_request(request), area=area or None, q=q or None
+    ).select_related("supplier", "successor")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "web/product_list.html", {"page": page, "q": q, "area": area})
