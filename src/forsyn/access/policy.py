@@ -214,12 +214,6 @@ def may_order_for(ctx: AccessContext) -> bool:
     return is_portal_user(ctx) or bool(ctx.roles & ORDER_ON_BEHALF_ROLES)
 
 
-def orders_on_behalf(ctx: AccessContext) -> bool:
-    """Staff ordering for a citizen (not the citizen or their representative): pages speak
-    about "the citizen's products", not "my products"."""
-    return may_order_for(ctx) and not is_portal_user(ctx)
-
-
 def order_channel(ctx: AccessContext, *, citizen_cpr: str) -> str:
     """The channel an order arrives through, from who places it (never chosen by the caller):
     the citizen on the web, their representative, the service centre by phone, hospital staff,

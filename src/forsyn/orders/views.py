@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from forsyn.access import policy
 from forsyn.access.context import AccessContext, context_for_request
 from forsyn.access.forms import PurposeForm
-from forsyn.access.purpose import purpose_stated
+from forsyn.access.purpose import purpose_form_page, purpose_stated
 from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import log_citizens_listed
@@ -79,7 +79,6 @@ def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
         "citizen": citizen,
         "products": products,
         "notices": notices,
-        "on_behalf": policy.orders_on_behalf(ctx),
         "purpose": purpose_stated(request, citizen_id) or "",
         "first_delivery": rules.first_delivery_date(timezone.localtime()),
     }
@@ -91,13 +90,13 @@ def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
         # The purpose form posts here; the purpose is kept in the session (never in a URL).
         form = PurposeForm(request.POST)
         if not form.is_valid():
-            return render(request, "web/purpose.html", {"form": form})
+            return purpose_form_page(request, form)
         purpose_stated(request, citizen_id)
         return redirect("portal:products", citizen_id=citizen_id)
     if policy.needs_purpose(context_for_request(request)) and not purpose_stated(
         request, citizen_id
     ):
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
+        return purpose_form_page(request)
     try:
         context = _context(request, citizen_id)
     except DomainError:
@@ -218,7 +217,7 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     ctx = _citizen_context(request, citizen_id)
     if policy.needs_purpose(ctx) and not ctx.purpose:
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
+        return purpose_form_page(request)
     try:
         order = order_get(
             ctx=ctx,

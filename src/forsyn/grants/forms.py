@@ -1,4 +1,5 @@
-"""Page forms. They check shapes; the services check the rules and name the fields."""
+"""The grant pages' forms. They check shapes; the services check the rules and name the fields.
+The DKFDS classes come from the site's one styling helper (`_field.html`)."""
 
 from typing import Any
 
@@ -6,11 +7,8 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from forsyn.access.forms import PurposeForm
 from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.grants.choices import GrantStatus, LegalBasis
-
-__all__ = ["PurposeForm"]
 
 
 class DateInput(forms.DateInput):
@@ -18,34 +16,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-checkbox")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-input")
-
-
-class CitizenSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or address"), required=False, max_length=100)
-    cpr = forms.CharField(label=_("CPR number"), required=False, max_length=11)
-    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=200)
-
-    def __init__(self, *args: Any, purpose_required: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Service-centre staff see every citizen, so each search states why (access log).
-        self.fields["purpose"].required = purpose_required
-        if purpose_required:
-            self.fields["purpose"].help_text = _(
-                'Why you need the citizen\'s data, e.g. "Borger ringer om levering". It is '
-                "written in the access log."
-            )
-        _style(self)
 
 
 class GrantForm(forms.Form):
@@ -75,7 +45,6 @@ class GrantForm(forms.Form):
         if editing:
             for name in ("product_area", "legal_basis", "status"):
                 del self.fields[name]
-        _style(self)
 
 
 class GrantLineForm(forms.Form):
@@ -108,10 +77,6 @@ class GrantLineForm(forms.Form):
         decimal_places=4,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
 
 class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     """Every line form offers the same products and categories: read once for the formset,
@@ -143,7 +108,3 @@ class GrantStatusForm(forms.Form):
         max_length=300,
         help_text=_("Required when suspending or ending a grant."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)

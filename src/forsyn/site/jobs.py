@@ -20,7 +20,7 @@ def job_runs_view(request: HttpRequest) -> HttpResponse:
     if not policy.may_view_all_job_runs(ctx):
         runs = runs.filter(started_by_id=ctx.user_id)
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
-    return render(request, "web/job_runs.html", {"page": page})
+    return render(request, "site/job_runs.html", {"page": page})
 
 
 @login_required
@@ -33,4 +33,4 @@ def job_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     run = runs.first()
     if run is None or not policy.may_view_job_runs(ctx):
         raise Http404
-    return render(request, "web/_job_run.html", {"run": run})
+    return render(request, "site/_job_run.html", {"run": run})

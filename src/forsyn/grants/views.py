@@ -1,181 +1,35 @@
-"""Staff pages. Each view validates input, calls one service or selector, and renders."""
+"""Staff pages of grants: create, show, edit and change the status of a grant. Each view
+validates a form, calls one selector or service and renders; `DomainError` fields become form
+errors."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from forsyn.access import policy
 from forsyn.access.context import AccessContext, context_for_request
-from forsyn.access.purpose import purpose_remember, purpose_stated
-from forsyn.audit.selectors import access_log_for_citizen
-from forsyn.catalogue.selectors import product_list
-from forsyn.citizens.error_codes import ErrorCode as CitizenError
-from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
+from forsyn.access.purpose import purpose_stated
+from forsyn.access.roles import OrganisationKind
+from forsyn.citizens.selectors import access_citizen
 from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
+from forsyn.grants.choices import GrantStatus, LegalBasis
+from forsyn.grants.forms import GrantForm, GrantLineFormSet, GrantStatusForm
 from forsyn.grants.models import Grant
-from forsyn.grants.selectors import grant_get, grant_history, grants_for_citizen
+from forsyn.grants.selectors import grant_get, grant_history
 from forsyn.grants.services import (
     GrantLineInput,
     grant_create,
     grant_status_change,
     grant_update,
 )
-from forsyn.orders.selectors import order_queryset
-from forsyn.web.forms import (
-    CitizenSearchForm,
-    GrantForm,
-    GrantLineFormSet,
-    GrantStatusForm,
-    PurposeForm,
-)
 
 LINE_FIELD_NAMES = {"gtin": "product"}
-
-
-def _citizen_context(request: HttpRequest, citizen_id: int | None) -> AccessContext:
-    """The request's context with the purpose stated for this citizen (posted now or kept in
-    the session)."""
-    ctx = context_for_request(request)
-    return ctx.with_purpose(purpose_stated(request, citizen_id) if citizen_id else None)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    ctx = context_for_request(request)
-    if not ctx.is_authenticated:
-        return redirect("login")
-    if policy.is_portal_user(ctx):
-        return redirect("portal:home")
-    if policy.sees_personal_data(ctx):
-        return redirect("citizen-search")
-    if policy.may_use_economics(ctx):
-        return redirect("economics:index")
-    return redirect("product-list")
-
-
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/accessibility.html")
-
-
-def _purpose_or_form(
-    request: HttpRequest, citizen_id: int
-) -> tuple[str | None, HttpResponse | None]:
-    """The purpose stated for this citizen (posted now or kept in the session), or the page
-    asking for one. A posted purpose is answered with a redirect to the same page, so the
-    purpose never sits in a URL and a reload does not post again."""
-    purpose = purpose_stated(request, citizen_id)
-    if request.method == "POST" and "purpose" in request.POST:
-        form = PurposeForm(request.POST)
-        if not form.is_valid():
-            return None, render(request, "web/purpose.html", {"form": form})
-        return purpose, redirect(request.path)
-    if policy.needs_purpose(context_for_request(request)) and not purpose:
-        return None, render(request, "web/purpose.html", {"form": PurposeForm()})
-    return purpose, None
-
-
-@login_required
-def citizen_search_view(request: HttpRequest) -> HttpResponse:
-    """The search posts (CPR numbers and names stay out of URLs and access logs); further
-    pages are POST buttons carrying the same fields (docs/adr/0013)."""
-    ctx = context_for_request(request)
-    if not policy.sees_personal_data(ctx):
-        raise PermissionDenied
-    form = CitizenSearchForm(
-        request.POST if request.method == "POST" else None,
-        purpose_required=policy.needs_purpose(ctx),
-    )
-    context: dict[str, Any] = {"form": form, "needs_purpose": policy.needs_purpose(ctx)}
-    if form.is_bound and form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["cpr"]):
-        data = form.cleaned_data
-        try:
-            qs = citizen_search(ctx=ctx, cpr=data["cpr"] or None, q=data["q"] or None)
-            page = Paginator(qs, 25).get_page(request.POST.get("page"))
-            listed = list(page.object_list)
-            log_citizens_listed(
-                ctx=ctx.with_purpose(data["purpose"] or None),
-                citizens=listed,
-                resource="citizen search",
-            )
-        except ValueError:
-            form.add_error("cpr", CitizenError.CPR_INVALID.error().text())
-        except DomainError as exc:
-            for field, err in exc.problems:
-                form.add_error(field if field in form.fields else None, err.text())
-        else:
-            # The purpose stated for the search covers opening the citizens it listed.
-            purpose_remember(
-                request, citizen_ids=[c.pk for c in listed], purpose=data["purpose"] or ""
-            )
-            context.update(page=page, full_cpr=policy.shows_full_cpr(ctx))
-    return render(request, "web/citizen_search.html", context)
-
-
-@login_required
-def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    ctx = context_for_request(request)
-    if not policy.sees_personal_data(ctx):
-        raise PermissionDenied
-    purpose, answer = _purpose_or_form(request, citizen_id)
-    if answer is not None:
-        return answer
-    ctx = ctx.with_purpose(purpose)
-    try:
-        grants = grants_for_citizen(ctx=ctx, citizen_id=citizen_id, resource="citizen page")
-    except NotFound:
-        raise Http404 from None
-    citizen = access_citizen_cached(ctx, citizen_id)
-    return render(
-        request,
-        "web/citizen_detail.html",
-        {
-            "citizen": citizen,
-            "grants": grants,
-            # The grants selector above logged this page's read of the citizen; the orders are
-            # part of the same page (same policy), so no second entry (docs/adr/0016).
-            "orders": order_queryset(ctx=ctx).filter(citizen_id=citizen_id),
-            "full_cpr": policy.shows_full_cpr(ctx),
-            "may_write": policy.may_write_grants(ctx),
-            "may_see_log": policy.may_view_access_log(ctx, citizen),
-            "may_order": policy.may_order_for(ctx),
-        },
-    )
-
-
-def access_citizen_cached(ctx: AccessContext, citizen_id: int) -> Any:
-    """The citizen row for a page whose read was already logged by the grants selector."""
-    from forsyn.citizens.selectors import citizen_queryset
-
-    citizen = citizen_queryset(ctx=ctx).filter(pk=citizen_id).first()
-    if citizen is None:
-        raise Http404
-    return citizen
-
-
-@login_required
-def citizen_access_log_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
-    purpose, answer = _purpose_or_form(request, citizen_id)
-    if answer is not None:
-        return answer
-    ctx = context_for_request(request).with_purpose(purpose)
-    try:
-        citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource="access log page")
-    except NotFound:
-        raise Http404 from None
-    except DomainError:
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
-    if not policy.may_view_access_log(ctx, citizen):
-        raise Http404
-    page = Paginator(access_log_for_citizen(citizen_id=citizen.pk), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/access_log.html", {"citizen": citizen, "page": page})
 
 
 def _apply_errors(exc: DomainError, form: GrantForm, lines: Any, forms_by_index: list[int]) -> None:
@@ -231,9 +85,9 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         raise PermissionDenied
     initial = {
         "valid_from": today(),
-        "legal_basis": "sel_112"
-        if ctx.organisation_kind == "municipality"
-        else "hospital_temporary",
+        "legal_basis": LegalBasis.SEL_112
+        if ctx.organisation_kind == OrganisationKind.MUNICIPALITY
+        else LegalBasis.HOSPITAL_TEMPORARY,
     }
     form = GrantForm(request.POST or None, initial=initial)
     lines = GrantLineFormSet(request.POST or None, prefix="lines")
@@ -261,16 +115,17 @@ def grant_create_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
             return redirect("grant-detail", grant_id=grant.pk)
     return render(
         request,
-        "web/grant_form.html",
+        "grants/grant_form.html",
         {"citizen": citizen, "form": form, "lines": lines, "creating": True},
     )
 
 
-def _grant_or_404(request: HttpRequest, grant_id: int) -> tuple[AccessContext, Any]:
-    """The grant and the context (with the purpose kept for the grant's citizen)."""
+def _grant_or_404(request: HttpRequest, grant_id: int) -> tuple[AccessContext, Grant]:
+    """The grant and the context, with the purpose kept for the grant's citizen."""
     # Only to find the purpose kept for the grant's citizen; grant_get applies the policy.
     citizen_id = Grant.objects.filter(pk=grant_id).values_list("citizen_id", flat=True).first()
-    ctx = _citizen_context(request, citizen_id)
+    ctx = context_for_request(request)
+    ctx = ctx.with_purpose(purpose_stated(request, citizen_id) if citizen_id else None)
     try:
         return ctx, grant_get(ctx=ctx, grant_id=grant_id, resource="grant page")
     except (NotFound, DomainError):
@@ -282,14 +137,14 @@ def grant_detail_view(request: HttpRequest, grant_id: int) -> HttpResponse:
     ctx, grant = _grant_or_404(request, grant_id)
     return render(
         request,
-        "web/grant_detail.html",
+        "grants/grant_detail.html",
         {
             "grant": grant,
             "history": grant_history(grant=grant),
             "may_write": policy.may_write_grant(
                 ctx, granting_organisation=grant.granting_organisation
             )
-            and grant.status != "ended",
+            and grant.status != GrantStatus.ENDED,
             "status_form": GrantStatusForm(initial={"status": grant.status}),
             "full_cpr": policy.shows_full_cpr(ctx),
         },
@@ -319,7 +174,7 @@ def grant_edit_view(request: HttpRequest, grant_id: int) -> HttpResponse:
             "free_choice_product": line.free_choice_product,
             "free_choice_price_difference": line.free_choice_price_difference,
         }
-        for line in grant.active_lines
+        for line in grant.active_lines  # type: ignore[attr-defined]
     ]
     form = GrantForm(request.POST or None, initial=initial, editing=True)
     lines = GrantLineFormSet(request.POST or None, initial=line_initial, prefix="lines")
@@ -344,7 +199,7 @@ def grant_edit_view(request: HttpRequest, grant_id: int) -> HttpResponse:
             return redirect("grant-detail", grant_id=grant.pk)
     return render(
         request,
-        "web/grant_form.html",
+        "grants/grant_form.html",
         {"citizen": grant.citizen, "grant": grant, "form": form, "lines": lines, "creating": False},
     )
 
@@ -367,15 +222,4 @@ def grant_status_view(request: HttpRequest, grant_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The grant's status was changed."))
             return redirect("grant-detail", grant_id=grant.pk)
-    return render(request, "web/grant_status.html", {"grant": grant, "form": form})
-
-
-@login_required
-def product_list_view(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "")[:100]
-    area = (request.GET.get("area") or "")[:40]
-    qs = product_list(
-        ctx=context_for_request(request), area=area or None, q=q or None
-    ).select_related("supplier", "successor")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/product_list.html", {"page": page, "q": q, "area": area})
+    return render(request, "grants/grant_status.html", {"grant": grant, "form": form})

@@ -116,7 +116,7 @@ def lockout_response(
     """The log-in page with the lock-out message (429), in the site's layout."""
     return render(
         request,
-        "web/login_locked.html",
+        "site/login_locked.html",
         {"minutes": settings.FORSYN_LOGIN_COOLOFF_MINUTES},
         status=429,
     )
