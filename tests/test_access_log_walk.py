@@ -28,6 +28,7 @@ from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ class World:
 
     def _order(self, citizen: Any, units: int) -> Order:
         order, _ = order_place(
-            actor=self.users["cw"],
+            ctx=ctx(self.users["cw"]),
             citizen_id=citizen.pk,
             lines=[LineInput(BAG, units)],
             delivery=DeliveryInput(),
@@ -142,7 +143,7 @@ def _twice(w: World) -> Any:
 
 
 def _ward_order(w: World) -> int:
-    order, _ = ward_order_place(actor=w.users["ward"], lines=[LineInput(BAG, 2)])
+    order, _ = ward_order_place(ctx=ctx(w.users["ward"]), lines=[LineInput(BAG, 2)])
     return int(order.pk)
 
 

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.db import DatabaseError, connection, transaction
 
+from forsyn.access.context import Channel
 from forsyn.audit import keys
 from forsyn.audit.chain import ChainBreak, ChainFields, entry_mac, key_id_for, legacy_hash
 from forsyn.audit.keys import audit_key
@@ -30,6 +31,7 @@ from forsyn.core.checks import refuse_to_start_if_misconfigured
 from forsyn.core.env import DEV_SECRET_KEY
 from tests import factories as f
 from tests.conftest import TEST_AUDIT_KEY
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +42,9 @@ WRONG_KEY = b"an-attackers-guess-at-the-key-0123456789abcdef"
 def _log(n: int, first_citizen: int = 1) -> None:
     user = f.make_user("caseworker", f.municipality("751"))
     access_log(
-        actor=user,
+        ctx=ctx(user, channel=Channel.API),
         citizen_ids=list(range(first_citizen, first_citizen + n)),
         action="view",
-        channel="api",
         resource="GET /citizens/{id}",
         purpose="Sagsbehandling",
     )

@@ -20,6 +20,7 @@ from forsyn.orders.models import Order
 from forsyn.orders.rules import Refusal
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 from tests.test_api import Api
 
 APPS = (
@@ -350,14 +351,14 @@ def test_grant_history_and_access_log_pages_are_danish(page_world: dict) -> None
         code="stoma-1p-drain", name_da="1-delt drænpose", product_area=grant.product_area
     )
     grant_update(
-        actor=w["cw"],
+        ctx=ctx(w["cw"]),
         grant_id=grant.pk,
         lines=[
             GrantLineInput(id=w["line"].pk, gtin="5700000000011", pieces_per_month=60),
             GrantLineInput(category="stoma-1p-drain", pieces_per_month=10),
         ],
     )
-    grant_status_change(actor=w["cw"], grant_id=grant.pk, status="suspended", reason="Indlagt")
+    grant_status_change(ctx=ctx(w["cw"]), grant_id=grant.pk, status="suspended", reason="Indlagt")
     page = w["client"].get(f"/bevillinger/{grant.pk}/").content.decode()
     assert "Status: Aktiv → Sat i bero" in page
     assert "Linje tilføjet: 1-delt drænpose" in page

@@ -14,6 +14,7 @@ from forsyn.grants.services import _writable_grant, grant_status_change, grant_u
 from forsyn.organisations.services import token_create
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,10 @@ def w() -> dict[str, Any]:
 
 def test_suspend_then_resume_records_history_and_logs(w: dict[str, Any]) -> None:
     grant = grant_status_change(
-        actor=w["cw"], grant_id=w["grant"].pk, status="suspended", reason="Indlagt"
+        ctx=ctx(w["cw"]), grant_id=w["grant"].pk, status="suspended", reason="Indlagt"
     )
     assert (grant.status, grant.status_reason) == ("suspended", "Indlagt")
-    grant_status_change(actor=w["cw"], grant_id=w["grant"].pk, status="active")
+    grant_status_change(ctx=ctx(w["cw"]), grant_id=w["grant"].pk, status="active")
     events = list(
         GrantEvent.objects.filter(grant=w["grant"]).order_by("pk").values_list("kind", "changes")
     )
@@ -59,7 +60,7 @@ def test_refused_status_changes_save_nothing(
     w: dict[str, Any], status: str, reason: str, fields: dict[str, str]
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        grant_status_change(actor=w["cw"], grant_id=w["grant"].pk, status=status, reason=reason)
+        grant_status_change(ctx=ctx(w["cw"]), grant_id=w["grant"].pk, status=status, reason=reason)
     assert refused.value.english_fields() == fields
     assert Grant.objects.get(pk=w["grant"].pk).status == "active"
     assert GrantEvent.objects.count() == 0
@@ -68,7 +69,7 @@ def test_refused_status_changes_save_nothing(
 
 def test_grant_update_no_longer_changes_status(w: dict[str, Any]) -> None:
     with pytest.raises(TypeError):
-        grant_update(actor=w["cw"], grant_id=w["grant"].pk, status="ended")  # type: ignore[call-arg]
+        grant_update(ctx=ctx(w["cw"]), grant_id=w["grant"].pk, status="ended")  # type: ignore[call-arg]
 
 
 def test_patch_changes_status_alone(w: dict[str, Any], client: Any) -> None:
@@ -153,7 +154,7 @@ def test_grant_dates_outside_any_lifetime_are_refused(
     w: dict[str, Any], field: str, value: dt.date
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        grant_update(actor=w["cw"], grant_id=w["grant"].pk, **{field: value})
+        grant_update(ctx=ctx(w["cw"]), grant_id=w["grant"].pk, **{field: value})
     error = refused.value.fields[field]
     assert (error.code, error.params) == (
         "date_out_of_range",

@@ -16,6 +16,7 @@ from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -431,7 +432,7 @@ def test_default_cap_refuses_999_cartons(w: dict) -> None:
 
 def test_a_large_ward_order_is_held_and_a_colleague_approves_it(w: dict, settings: Any) -> None:
     settings.FORSYN_WARD_ORDER_LIMITS = LIMITS
-    usual, _ = ward_order_place(actor=w["colleague"], lines=[LineInput("5700000000011", 2)])
+    usual, _ = ward_order_place(ctx=ctx(w["colleague"]), lines=[LineInput("5700000000011", 2)])
     assert usual.status == "approved"  # 60 pieces: the first order of the product, under 600
     response = Api(w["orderer"]).call(
         "post", "/ward-orders", {"lines": [{"gtin": "5700000000011", "order_units": 21}]}
@@ -455,7 +456,7 @@ def test_held_ward_order_reason_is_danish_on_the_approval_page(
     w: dict, settings: Any, client: Client
 ) -> None:
     settings.FORSYN_WARD_ORDER_LIMITS = LIMITS
-    ward_order_place(actor=w["orderer"], lines=[LineInput("5700000000011", 21)])
+    ward_order_place(ctx=ctx(w["orderer"]), lines=[LineInput("5700000000011", 21)])
     client.force_login(w["colleague"])
     page = client.get("/godkendelser/").content.decode()
     name = Product.objects.get(gtin="5700000000011").name

@@ -21,13 +21,15 @@ from forsyn.orders.services import DeliveryInput, LineInput, order_cancel, order
 from forsyn.organisations.models import User
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 from tests.querycount import assert_queries, assert_queries_constant
 from tests.test_api import Api
 
 pytestmark = pytest.mark.django_db
 HOME = DeliveryInput()
 # Warm, exact SQL statement counts (tests/querycount.py), whatever the number of lines.
-MY_PRODUCTS_QUERIES = 11
+# A citizen's page reads no roles (a portal user has none: the access context knows it).
+MY_PRODUCTS_QUERIES = 10
 # With the outbox row of the receipt e-mail (recorded with the order, sent after commit); no
 # idempotency look-up and no savepoint on the way: the unique key finds a retry at the INSERT.
 PLACE_QUERIES = 14
@@ -51,11 +53,10 @@ def w() -> dict[str, Any]:
 
 def place(w: dict, actor: str = "portal", units: int = 1, **kw: Any) -> Order:
     order, _ = order_place(
-        actor=w[actor],
+        ctx=ctx(w[actor], purpose=kw.pop("purpose", "Telefonopkald")),
         citizen_id=w["citizen"].pk,
         lines=[LineInput("5700000000011", units)],
         delivery=kw.pop("delivery", HOME),
-        purpose=kw.pop("purpose", "Telefonopkald"),
         **kw,
     )
     return order
@@ -117,12 +118,12 @@ def test_over_quota_is_held_then_approved(w: dict, client: Any) -> None:
     assert f"{name}: 120 stk. de seneste 3 måneder er mere end de bevilgede 90." in queue
     assert "5700000000011: 120 stk." not in queue
     with pytest.raises(NotFound):
-        order_decide(actor=w["other_cw"], order_id=held.pk, approve=True, message="")
+        order_decide(ctx=ctx(w["other_cw"]), order_id=held.pk, approve=True, message="")
     with pytest.raises(DomainError) as exc:
-        order_decide(actor=w["cw"], order_id=held.pk, approve=False, message=" ")
+        order_decide(ctx=ctx(w["cw"]), order_id=held.pk, approve=False, message=" ")
     assert exc.value.english_fields() == {"message": "tell the citizen why the order is rejected"}
     approved = order_decide(
-        actor=w["cw"], order_id=held.pk, approve=True, message="OK, ekstra forbrug"
+        ctx=ctx(w["cw"]), order_id=held.pk, approve=True, message="OK, ekstra forbrug"
     )
     assert (approved.status, approved.decision_message) == ("approved", "OK, ekstra forbrug")
 
@@ -190,14 +191,14 @@ def test_refusals_save_nothing(w: dict, change: dict, field: str, message: str) 
 
 def test_idempotency_key_returns_the_first_order(w: dict) -> None:
     first, created = order_place(
-        actor=w["portal"],
+        ctx=ctx(w["portal"]),
         citizen_id=w["citizen"].pk,
         lines=[LineInput("5700000000011", 1)],
         delivery=HOME,
         idempotency_key="abc",
     )
     again, created_again = order_place(
-        actor=w["portal"],
+        ctx=ctx(w["portal"]),
         citizen_id=w["citizen"].pk,
         lines=[LineInput("5700000000011", 1)],
         delivery=HOME,
@@ -212,7 +213,7 @@ def test_a_retry_returns_the_first_order_even_when_it_would_now_be_refused(w: di
     after the grant was suspended still answers with the first order, and nothing new is
     written (no order, no access-log entry)."""
     kwargs: dict[str, Any] = {
-        "actor": w["portal"],
+        "ctx": ctx(w["portal"]),
         "citizen_id": w["citizen"].pk,
         "lines": [LineInput("5700000000011", 1)],
         "delivery": HOME,
@@ -233,7 +234,7 @@ def test_representative_orders_for_the_citizen(w: dict) -> None:
     rep = User.objects.create_user(username="rep", cpr="0202602345")
     with pytest.raises(NotFound):
         order_place(
-            actor=rep,
+            ctx=ctx(rep),
             citizen_id=w["citizen"].pk,
             lines=[LineInput("5700000000011", 1)],
             delivery=HOME,
@@ -245,7 +246,10 @@ def test_representative_orders_for_the_citizen(w: dict) -> None:
         valid_from=timezone.localdate() - dt.timedelta(days=1),
     )
     order, _ = order_place(
-        actor=rep, citizen_id=w["citizen"].pk, lines=[LineInput("5700000000011", 1)], delivery=HOME
+        ctx=ctx(rep),
+        citizen_id=w["citizen"].pk,
+        lines=[LineInput("5700000000011", 1)],
+        delivery=HOME,
     )
     assert (order.channel, order.acting_for, order.placed_by) == (
         "representative",
@@ -269,13 +273,13 @@ def test_agent_orders_by_phone_to_a_parcel_locker(w: dict) -> None:
 
 def test_cancel_until_picked(w: dict) -> None:
     order = place(w)
-    assert order_cancel(actor=w["portal"], order_id=order.pk).status == "cancelled"
+    assert order_cancel(ctx=ctx(w["portal"]), order_id=order.pk).status == "cancelled"
     picked = place(w)
     Order.objects.filter(pk=picked.pk).update(status="picked")
     with pytest.raises(DomainError, match="too late"):
-        order_cancel(actor=w["portal"], order_id=picked.pk)
+        order_cancel(ctx=ctx(w["portal"]), order_id=picked.pk)
     with pytest.raises(NotFound):
-        order_cancel(actor=w["other_cw"], order_id=picked.pk)
+        order_cancel(ctx=ctx(w["other_cw"]), order_id=picked.pk)
 
 
 def test_hospital_temporary_grant_pays_until_municipal(w: dict) -> None:
@@ -297,7 +301,7 @@ def test_hospital_temporary_grant_pays_until_municipal(w: dict) -> None:
     order = place(w, actor="portal")
     assert order.ordering_organisation == unit
     order2, _ = order_place(
-        actor=nurse,
+        ctx=ctx(nurse),
         citizen_id=w["citizen"].pk,
         lines=[LineInput("5700000000011", 1)],
         delivery=HOME,
@@ -382,11 +386,10 @@ def test_concurrent_orders_only_one_fits(on_postgres: None) -> None:
         barrier.wait()
         try:
             placed, _ = order_place(
-                actor=agent,
+                ctx=ctx(agent, purpose="Test"),
                 citizen_id=citizen.pk,
                 lines=[LineInput(bag.gtin, 2)],
                 delivery=HOME,
-                purpose="Test",
             )
             results.append(placed.status)
         finally:
@@ -500,7 +503,7 @@ def test_my_products_offers_the_successor_and_explains_what_cannot_be_ordered(
     assert "er sat i bero" in html
     # The successor is ordered under the phased-out product's grant line.
     order, _ = order_place(
-        actor=w["portal"],
+        ctx=ctx(w["portal"]),
         citizen_id=w["citizen"].pk,
         lines=[LineInput("5700000000028", 3)],
         delivery=HOME,
@@ -584,7 +587,7 @@ def test_queries_do_not_grow_with_the_number_of_products(w: dict, client: Any) -
 
     def order() -> None:
         order_place(
-            actor=w["portal"],
+            ctx=ctx(w["portal"]),
             citizen_id=w["citizen"].pk,
             lines=[LineInput(g, 1) for g in gtins],
             delivery=HOME,

@@ -9,6 +9,7 @@ from forsyn.core.errors import DomainError
 from forsyn.grants.models import Grant
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +75,12 @@ def test_citizens_visible(world: dict, user_key: str, expected: set[str]) -> Non
     names = {
         k
         for k, c in world["citizens"].items()
-        if policy.citizens_visible(user, Citizen.objects.all()).filter(pk=c.pk).exists()
+        if policy.citizens_visible(ctx(user), Citizen.objects.all()).filter(pk=c.pk).exists()
     }
     assert names == expected
-    assert {k for k, c in world["citizens"].items() if policy.may_view_citizen(user, c)} == expected
+    assert {
+        k for k, c in world["citizens"].items() if policy.may_view_citizen(ctx(user), c)
+    } == expected
 
 
 @pytest.mark.parametrize(
@@ -92,7 +95,8 @@ def test_citizens_visible(world: dict, user_key: str, expected: set[str]) -> Non
 )
 def test_grants_visible(world: dict, user_key: str, grant_count: int) -> None:
     assert (
-        policy.grants_visible(world["users"][user_key], Grant.objects.all()).count() == grant_count
+        policy.grants_visible(ctx(world["users"][user_key]), Grant.objects.all()).count()
+        == grant_count
     )
 
 
@@ -110,24 +114,30 @@ def test_grants_visible(world: dict, user_key: str, grant_count: int) -> None:
 def test_may_write_grant(world: dict, user_key: str, own_org: bool, allowed: bool) -> None:
     user = world["users"][user_key]
     org = user.organisation if own_org else f.municipality("461")
-    assert policy.may_write_grant(user, granting_organisation=org) is allowed
+    assert policy.may_write_grant(ctx(user), granting_organisation=org) is allowed
 
 
 @pytest.mark.parametrize(
     ("user_key", "count"), [("supplier_viewer", 1), ("analyst", 2), ("caseworker", 2)]
 )
 def test_products_visible(world: dict, user_key: str, count: int) -> None:
-    assert policy.products_visible(world["users"][user_key], Product.objects.all()).count() == count
+    assert (
+        policy.products_visible(ctx(world["users"][user_key]), Product.objects.all()).count()
+        == count
+    )
 
 
 def test_purpose_required_for_service_centre(world: dict) -> None:
     agent = world["users"]["service_agent"]
     with pytest.raises(DomainError) as exc:
-        policy.purpose_for(agent, "  ")
+        policy.purpose_for(ctx(agent, purpose="  "))
     assert exc.value.english_fields() == {"purpose": "state why you need this citizen's data"}
-    assert policy.purpose_for(agent, "Borger ringer om levering") == "Borger ringer om levering"
     assert (
-        policy.purpose_for(world["users"]["caseworker"], None)
+        policy.purpose_for(ctx(agent, purpose="Borger ringer om levering"))
+        == "Borger ringer om levering"
+    )
+    assert (
+        policy.purpose_for(ctx(world["users"]["caseworker"]))
         == "Sagsbehandling efter serviceloven §112"
     )
 
@@ -143,14 +153,14 @@ def test_purpose_required_for_service_centre(world: dict) -> None:
     ],
 )
 def test_full_cpr_only_where_needed(world: dict, user_key: str, full: bool) -> None:
-    assert policy.shows_full_cpr(world["users"][user_key]) is full
+    assert policy.shows_full_cpr(ctx(world["users"][user_key])) is full
 
 
 def test_anonymous_sees_nothing(world: dict) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    assert policy.citizens_visible(AnonymousUser(), Citizen.objects.all()).count() == 0
-    assert policy.products_visible(AnonymousUser(), Product.objects.all()).count() == 0
+    assert policy.citizens_visible(ctx(AnonymousUser()), Citizen.objects.all()).count() == 0
+    assert policy.products_visible(ctx(AnonymousUser()), Product.objects.all()).count() == 0
 
 
 @pytest.mark.parametrize(
@@ -172,8 +182,8 @@ def test_who_decides_held_orders_of_their_own_organisation(
         "service_centre": f.service_centre,
     }[kind]()
     user = f.make_user(role, organisation)
-    assert policy.may_decide_orders(user) is decides
-    assert policy.may_decide_orders(None) is False
+    assert policy.may_decide_orders(ctx(user)) is decides
+    assert policy.may_decide_orders(ctx(None)) is False
 
 
 @pytest.mark.parametrize(
@@ -199,4 +209,4 @@ def test_the_order_channel_follows_who_places_it(who: str, channel: str) -> None
         "caseworker": lambda: f.make_user("caseworker", f.municipality("751")),
         "nurse": lambda: f.make_user("nurse", f.municipality("751")),
     }
-    assert policy.order_channel(users[who](), citizen_cpr=cpr) == channel
+    assert policy.order_channel(ctx(users[who]()), citizen_cpr=cpr) == channel

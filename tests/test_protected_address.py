@@ -18,6 +18,7 @@ from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
 from tests import builders as b
 from tests import factories as f
+from tests.contexts import ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,10 @@ def w() -> dict[str, Any]:
         valid_from=timezone.localdate() - dt.timedelta(days=10),
     )
     order, _ = order_place(
-        actor=users["pia"], citizen_id=pia.pk, lines=[LineInput(BAG, 4)], delivery=DeliveryInput()
+        ctx=ctx(users["pia"]),
+        citizen_id=pia.pk,
+        lines=[LineInput(BAG, 4)],
+        delivery=DeliveryInput(),
     )
     assert (order.status, order.delivery_street) == ("awaiting_approval", STREET)
     return {"pia": pia, "open": open_, "order": order, "users": users}
@@ -267,27 +271,27 @@ def test_parcel_locker_and_other_address_are_hidden_too(w: dict) -> None:
 
 def test_predicates_per_role(w: dict) -> None:
     pia, users = w["pia"], w["users"]
-    got = {role: policy.may_see_protected_address(user, pia) for role, user in users.items()}
+    got = {role: policy.may_see_protected_address(ctx(user), pia) for role, user in users.items()}
     assert got == {**STAFF_SEES, "pia": True, "rep": False, "warehouse": True}
     # An unprotected address is shown to whoever sees the citizen; a protected one by the rule.
-    assert all(policy.shows_address(user, w["open"]) for user in users.values())
-    assert {r: policy.shows_address(u, pia) for r, u in users.items()} == got
+    assert all(policy.shows_address(ctx(user), w["open"]) for user in users.values())
+    assert {r: policy.shows_address(ctx(u), pia) for r, u in users.items()} == got
     # The queryset form agrees with the object form.
     visible = {
         role
         for role, user in users.items()
-        if policy.protected_addresses_visible(user, Citizen.objects.filter(pk=pia.pk)).exists()
+        if policy.protected_addresses_visible(ctx(user), Citizen.objects.filter(pk=pia.pk)).exists()
     }
     assert visible == {role for role, sees in got.items() if sees}
 
 
 def test_warehouse_sees_delivery_addresses_only(w: dict) -> None:
     warehouse = w["users"]["warehouse"]
-    assert policy.sees_delivery_address_only(warehouse) is True
-    assert policy.may_see_protected_address(warehouse, w["pia"]) is True
+    assert policy.sees_delivery_address_only(ctx(warehouse)) is True
+    assert policy.may_see_protected_address(ctx(warehouse), w["pia"]) is True
     # ...and no personal data: no citizen, no grant, no health data.
-    assert policy.sees_personal_data(warehouse) is False
-    assert list(policy.citizens_visible(warehouse, Citizen.objects.all())) == []
+    assert policy.sees_personal_data(ctx(warehouse)) is False
+    assert list(policy.citizens_visible(ctx(warehouse), Citizen.objects.all())) == []
     assert not any(
-        policy.sees_delivery_address_only(u) for r, u in w["users"].items() if r != "warehouse"
+        policy.sees_delivery_address_only(ctx(u)) for r, u in w["users"].items() if r != "warehouse"
     )

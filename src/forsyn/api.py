@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from forsyn.access.context import AccessContext, Channel, remember_context
 from forsyn.catalogue.api import router as catalogue_router
 from forsyn.citizens.api import router as citizens_router
 from forsyn.contracts.api import router as contracts_router
@@ -25,12 +26,15 @@ log = logging.getLogger(__name__)
 
 
 class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    """The token's user, and the request's access context built once with channel `api`
+    (`request.auth` is the context; endpoints read it through `access.context`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> AccessContext | None:
         user = user_for_token(token)
         if user is None:
             return None
         request.user = user
-        return user
+        return remember_context(request, AccessContext.for_user(user, channel=Channel.API))
 
 
 class ForsynAPI(NinjaAPI):

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "forsyn.fulfilment",
     "forsyn.economics",
     "forsyn.demo",
-    "forsyn.web",
+    "forsyn.site",
     "forsyn.saml",
 ]
 
@@ -72,7 +72,9 @@ WSGI_APPLICATION = "forsyn.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Every template lives in an app: the shell (base.html, error pages, shared partials) in
+        # forsyn.site, each app's pages in its own templates/ (docs/adr/0021).
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -80,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forsyn.web.context.navigation",
+                "forsyn.site.context.navigation",
             ],
         },
     },
@@ -174,7 +176,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every handler masks CPR numbers, whoever logs them (forsyn.core.logfilters).
-    "filters": {"mask_cpr": {"()": "forsyn.core.logfilters.MaskCpr"}},
+    "filters": {
+        "mask_cpr": {"()": "forsyn.core.logfilters.MaskCpr"},
+        "denial_without_traceback": {"()": "forsyn.core.logfilters.DenialWithoutTraceback"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "request": {"format": "[%(server_time)s] %(message)s"},
@@ -198,6 +203,8 @@ LOGGING = {
         # axes announces itself at INFO on every start, which would clutter every CLI command.
         "axes": {"level": "WARNING"},
         "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # A 403 (a page the role may not open) is one line, without a traceback.
+        "django.request": {"filters": ["denial_without_traceback"]},
     },
 }
 
@@ -251,15 +258,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out log-ins before the password check
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "forsyn.web.login.LoginThrottle"
+AXES_HANDLER = "forsyn.site.login.LoginThrottle"
 AXES_FAILURE_LIMIT = FORSYN_LOGIN_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=FORSYN_LOGIN_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = False  # a success must not clear the address's failures on other accounts
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one AccessFailureLog row per failure: the security log
-AXES_USERNAME_CALLABLE = "forsyn.web.login.attempted_username"
-AXES_CLIENT_IP_CALLABLE = "forsyn.web.login.client_address"
-AXES_LOCKOUT_CALLABLE = "forsyn.web.login.lockout_response"
+AXES_USERNAME_CALLABLE = "forsyn.site.login.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "forsyn.site.login.client_address"
+AXES_LOCKOUT_CALLABLE = "forsyn.site.login.lockout_response"
 
 # -- Fulfilment (issue #10) --
 # Minimum remaining shelf life in days: of a lot allocated to a citizen delivery (per product
@@ -269,4 +276,4 @@ FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA: dict[str, int] = {}
 FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS", "180"))
 
 # A refused form (CSRF) is answered with a Danish page in the site's layout.
-CSRF_FAILURE_VIEW = "forsyn.web.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "forsyn.site.errors.csrf_failure"

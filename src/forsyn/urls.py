@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from forsyn.api import api
-from forsyn.orders.views import approval_queue, decide, ward_order
 
 admin.site.site_header = _("forsyn administration")
 admin.site.site_title = _("forsyn administration")
@@ -17,11 +16,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("analyse/", include("forsyn.economics.urls")),
     path("borger/", include("forsyn.orders.urls")),
-    path("godkendelser/", approval_queue, name="approvals"),
-    path("godkendelser/<int:order_id>/", decide, name="decide"),
-    path("afdelingslager/", ward_order, name="ward-order"),
+    # Each app's pages, by path (names without a namespace, as templates use them).
+    path("", include("forsyn.citizens.urls")),
+    path("", include("forsyn.orders.staff_urls")),
+    path("", include("forsyn.grants.urls")),
+    path("", include("forsyn.catalogue.urls")),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),
-    path("", include("forsyn.web.urls")),
+    # The site shell: front page, log-in, accessibility statement, job runs.
+    path("", include("forsyn.site.urls")),
 ]

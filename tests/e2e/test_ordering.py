@@ -35,10 +35,11 @@ def citizen_login(page: Any, base: str, cpr: str = "0101551234") -> None:
     page.get_by_role("heading", name="Mine produkter", level=1).wait_for()
 
 
-def order_packs(page: Any, packs: int) -> None:
+def order_packs(page: Any, packs: int, confirm: str = "Bekræft din bestilling") -> None:
+    """Order `packs` packs of the only product; staff confirm "Bekræft bestillingen"."""
     page.get_by_label("Antal pakninger").fill(str(packs))
     page.get_by_role("button", name="Fortsæt").click()
-    page.get_by_role("heading", name="Bekræft din bestilling").wait_for()
+    page.get_by_role("heading", name=confirm).wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Bestil", exact=True).click()
     page.get_by_role("heading", name="Kvittering").wait_for()
@@ -131,9 +132,13 @@ def test_agent_orders_by_phone(live_server: Any, page: Any, world: dict) -> None
     page.get_by_role("link", name="Karen Mortensen").click()
     page.get_by_role("link", name="Bestil på borgerens vegne").click()
     assert page.get_by_text("Du bestiller på vegne af Karen Mortensen.").is_visible()
+    # Staff see wording about the citizen, never the citizen's own "Mine produkter".
+    assert page.get_by_role("link", name="Borgerens produkter").is_visible()
+    assert page.get_by_role("link", name="Mine produkter").count() == 0
     page.get_by_label("Pakkeboks", exact=True).check()
-    page.get_by_label("Pakkeboks (valgfri)").select_option(index=1)
-    order_packs(page, 2)
+    # Required when a parcel locker is chosen: the label says so, never "(valgfri)".
+    page.get_by_label("Pakkeboks (skal vælges ved pakkeboks)").select_option(index=1)
+    order_packs(page, 2, confirm="Bekræft bestillingen")
     order = Order.objects.get()
     assert (order.channel, order.status, order.parcel_locker) == (
         "phone",

@@ -22,6 +22,7 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, ledger_matches_totals, scan, world
 from tests.querycount import statements
 
@@ -38,7 +39,7 @@ def w() -> World:
 
 
 def receive(w: World, *lines: tuple[str, int], at: dt.datetime = NOW) -> Any:
-    return stock_receive(actor=w.operator, warehouse_code="FSC", lines=list(lines), at=at)
+    return stock_receive(ctx=ctx(w.operator), warehouse_code="FSC", lines=list(lines), at=at)
 
 
 def test_receive_creates_lots_moves_and_event(w: World) -> None:
@@ -181,18 +182,18 @@ def test_receive_needs_an_operator_of_the_warehouse(w: World) -> None:
     caseworker = f.make_user("caseworker", f.municipality("751"))
     with pytest.raises(PermissionDenied):
         stock_receive(
-            actor=caseworker, warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)]
+            ctx=ctx(caseworker), warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)]
         )
     other = f.OrganisationFactory(kind="logistics_provider", code="OTHER")
     stranger = f.make_user("warehouse_operator", other)
     with pytest.raises(DomainError) as caught:
         stock_receive(
-            actor=stranger, warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)]
+            ctx=ctx(stranger), warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)]
         )
     assert (caught.value.code, list(caught.value.fields)) == ("unknown_warehouse", ["warehouse"])
     admin = f.make_user("admin", f.service_centre())
     stock_receive(
-        actor=admin, warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)], at=NOW
+        ctx=ctx(admin), warehouse_code="FSC", lines=[(scan(w.bag.gtin, "B", GOOD), 1)], at=NOW
     )
     assert StockLot.objects.get().on_hand_quantity == 1
 
@@ -250,7 +251,7 @@ def test_may_operate_warehouse(role: str, kind: str, allowed: bool) -> None:
         "municipality": lambda: f.municipality("751"),
         "service_centre": f.service_centre,
     }.get(kind, lambda: f.OrganisationFactory(kind=kind, code=f"{kind[:6]}-x"))()
-    assert policy.may_operate_warehouse(f.make_user(role, org)) is allowed
+    assert policy.may_operate_warehouse(ctx(f.make_user(role, org))) is allowed
 
 
 def test_every_fulfilment_message_and_label_is_danish() -> None:

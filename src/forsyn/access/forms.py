@@ -1,7 +1,5 @@
 """The purpose form: service-centre staff state why they look at a citizen (access log)."""
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +10,3 @@ class PurposeForm(forms.Form):
         max_length=200,
         help_text=_("Why do you need this citizen's data? It is written in the access log."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["purpose"].widget.attrs.setdefault("class", "form-input")

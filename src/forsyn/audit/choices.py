@@ -15,3 +15,5 @@ class AccessChannel(models.TextChoices):
     API = "api", _("API")
     EXPORT = "export", _("Export")
     CLI = "cli", _("Command line")
+    TASK = "task", _("Background task")
+    MESSAGE = "message", _("Message")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -21,18 +21,36 @@ from forsyn.audit.models import AccessLogEntry, AccessLogHead
 checkpoint_logger = logging.getLogger("forsyn.audit.checkpoint")
 
 
+class ActingContext(Protocol):
+    """What the log needs of an access context (`forsyn.access.context.AccessContext`, which
+    sits above audit in the layers): who acted, for which organisation, through which channel."""
+
+    @property
+    def user_id(self) -> int | None: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def organisation_name(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
+
+
 # No savepoint when nested: a failed log write must take the caller's transaction with it.
 @transaction.atomic(savepoint=False)
 def access_log(
     *,
-    actor: Any,
+    ctx: ActingContext,
     citizen_ids: Sequence[int],
     action: str,
-    channel: str,
     resource: str,
     purpose: str,
 ) -> list[AccessLogEntry]:
-    """Append one entry per citizen, chained under a lock on the chain's head."""
+    """Append one entry per citizen, chained under a lock on the chain's head: who acted and the
+    channel from the access context, the purpose as the policy settled it
+    (`forsyn.access.log.log_access` calls this)."""
     if not citizen_ids:
         return []
     # Resolved before the lock; cached, so it costs no query and no file read per call.
@@ -41,7 +59,8 @@ def access_log(
         pk=1, defaults={"last_seq": 0, "last_mac": GENESIS_MAC}
     )
     now = timezone.now()
-    organisation = actor.organisation.name if getattr(actor, "organisation", None) else ""
+    organisation = ctx.organisation_name
+    channel = str(ctx.channel)
     entries: list[AccessLogEntry] = []
     seq, prev = head.last_seq, head.last_mac
     for citizen_id in citizen_ids:
@@ -49,8 +68,8 @@ def access_log(
         fields = ChainFields(
             seq=seq,
             at_iso=now.isoformat(),
-            actor_id=actor.pk,
-            actor_username=actor.get_username(),
+            actor_id=ctx.user_id,
+            actor_username=ctx.username,
             actor_organisation=organisation,
             citizen_id=citizen_id,
             action=action,
@@ -63,7 +82,7 @@ def access_log(
             AccessLogEntry(
                 seq=seq,
                 at=now,
-                actor_id=actor.pk,
+                actor_id=ctx.user_id,
                 actor_username=fields.actor_username,
                 actor_organisation=organisation,
                 citizen_id=citizen_id,

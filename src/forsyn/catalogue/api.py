@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from forsyn.access.context import context_for_request
 from forsyn.catalogue.schemas import ProductOut, product_out
 from forsyn.catalogue.selectors import product_get, product_list
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page
@@ -28,7 +29,7 @@ class ProductFilter(Schema):
 @router.get("", response=ProductPage, summary="The assortment")
 def products(request: HttpRequest, filters: Query[ProductFilter]) -> dict[str, Any]:
     qs = product_list(
-        user=request.user, area=filters.area, category=filters.category, q=filters.q
+        ctx=context_for_request(request), area=filters.area, category=filters.category, q=filters.q
     ).select_related("successor")
     items, count = page(qs, limit=filters.limit, offset=filters.offset)
     return {"items": [product_out(p) for p in items], "count": count}
@@ -36,7 +37,7 @@ def products(request: HttpRequest, filters: Query[ProductFilter]) -> dict[str, A
 
 @router.get("/{gtin}", response=ProductOut, summary="One product by GTIN")
 def product(request: HttpRequest, gtin: str) -> dict[str, Any]:
-    p = product_get(user=request.user, gtin=gtin)
+    p = product_get(ctx=context_for_request(request), gtin=gtin)
     if p is None:
         raise NotFound
     return product_out(p)

@@ -1,19 +1,23 @@
 """Reads of the assortment."""
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Participation, Product
 
 
 def product_list(
-    *, user: Any, area: str | None = None, category: str | None = None, q: str | None = None
+    *,
+    ctx: AccessContext,
+    area: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
 ) -> QuerySet[Product]:
     qs = policy.products_visible(
-        user, Product.objects.select_related("category", "category__product_area")
+        ctx, Product.objects.select_related("category", "category__product_area")
     )
     if area:
         qs = qs.filter(category__product_area__code=area)
@@ -27,8 +31,8 @@ def product_list(
     return qs.order_by("category__code", "name", "gtin")
 
 
-def product_get(*, user: Any, gtin: str) -> Product | None:
-    return product_list(user=user).filter(gtin=gtin).first()
+def product_get(*, ctx: AccessContext, gtin: str) -> Product | None:
+    return product_list(ctx=ctx).filter(gtin=gtin).first()
 
 
 def participations_on(on: dt.date) -> QuerySet[Participation]:

@@ -4,10 +4,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from forsyn.access.context import api_context
 from forsyn.citizens.error_codes import ErrorCode
 from forsyn.citizens.schemas import CitizenDetailOut, CitizenOut, citizen_out
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
-from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, StrictSchema, page, purpose_of, refuse_in_query
+from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, StrictSchema, page, refuse_in_query
 from forsyn.core.errors import DomainError
 
 router = Router(tags=["citizens"])
@@ -47,17 +48,16 @@ def _search(
     offset: int,
     resource: str,
 ) -> dict[str, Any]:
+    ctx = api_context(request, purpose)
     try:
-        qs = citizen_search(user=request.user, cpr=cpr, municipality_code=municipality, q=q)
+        qs = citizen_search(ctx=ctx, cpr=cpr, municipality_code=municipality, q=q)
     except ValueError:
         raise DomainError(
             "invalid CPR", code=ErrorCode.CPR_INVALID, fields={"cpr": ErrorCode.CPR_INVALID.error()}
         ) from None
     items, count = page(qs, limit=limit, offset=offset)
-    log_citizens_listed(
-        user=request.user, citizens=items, purpose=purpose, channel="api", resource=resource
-    )
-    return {"items": [citizen_out(request.user, c) for c in items], "count": count}
+    log_citizens_listed(ctx=ctx, citizens=items, resource=resource)
+    return {"items": [citizen_out(ctx, c) for c in items], "count": count}
 
 
 @router.get("", response=CitizenPage, summary="List citizens you may see")
@@ -68,7 +68,7 @@ def citizens(request: HttpRequest, filters: Query[CitizenFilter]) -> dict[str, A
         cpr=None,
         municipality=filters.municipality,
         q=filters.q,
-        purpose=purpose_of(request),
+        purpose=None,
         limit=filters.limit,
         offset=filters.offset,
         resource="GET /citizens",
@@ -82,7 +82,7 @@ def citizens_search(request: HttpRequest, payload: CitizenSearchIn) -> dict[str,
         cpr=payload.cpr,
         municipality=payload.municipality,
         q=payload.q,
-        purpose=purpose_of(request, payload.purpose),
+        purpose=payload.purpose,
         limit=payload.limit,
         offset=payload.offset,
         resource="POST /citizens/search",
@@ -91,11 +91,6 @@ def citizens_search(request: HttpRequest, payload: CitizenSearchIn) -> dict[str,
 
 @router.get("/{int:citizen_id}", response=CitizenDetailOut, summary="One citizen")
 def citizen(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
-    c = access_citizen(
-        user=request.user,
-        citizen_id=citizen_id,
-        purpose=purpose_of(request),
-        channel="api",
-        resource="GET /citizens/{id}",
-    )
-    return citizen_out(request.user, c, detail=True)
+    ctx = api_context(request)
+    c = access_citizen(ctx=ctx, citizen_id=citizen_id, resource="GET /citizens/{id}")
+    return citizen_out(ctx, c, detail=True)

@@ -4,6 +4,7 @@ from ninja import Schema
 from pydantic import Field
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.citizens.models import Citizen
 
 
@@ -40,16 +41,16 @@ class CitizenDetailOut(CitizenOut):
     representatives: list[RepresentativeOut]
 
 
-def citizen_out(user: Any, c: Citizen, *, detail: bool = False) -> dict[str, Any]:
+def citizen_out(ctx: AccessContext, c: Citizen, *, detail: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.pk,
-        "cpr": c.cpr_formatted if policy.shows_full_cpr(user) else c.cpr_masked,
+        "cpr": c.cpr_formatted if policy.shows_full_cpr(ctx) else c.cpr_masked,
         "name": c.name,
         "first_name": c.first_name,
         "last_name": c.last_name,
         "municipality": c.municipality.code,
         "address": {"street": c.street, "postcode": c.postcode, "city": c.city}
-        if policy.shows_address(user, c)
+        if policy.shows_address(ctx, c)
         else None,
         "is_address_protected": c.is_address_protected,
         "phone": c.phone,

@@ -4,6 +4,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from forsyn.access.context import context_for_request
 from forsyn.catalogue.selectors import product_get
 from forsyn.contracts.models import Contract
 from forsyn.contracts.selectors import price_of
@@ -30,11 +31,12 @@ class PriceOut(Schema):
     summary="The price per piece of a product on a date (default today)",
 )
 def product_price(request: HttpRequest, gtin: str, date: dt.date | None = None) -> dict[str, Any]:
-    product = product_get(user=request.user, gtin=gtin)
+    ctx = context_for_request(request)
+    product = product_get(ctx=ctx, gtin=gtin)
     if product is None:
         raise NotFound
     on = date or today()
-    span = price_of(product_id=product.pk, on=on, user=request.user)
+    span = price_of(product_id=product.pk, on=on, ctx=ctx)
     if span is None:
         raise NotFound
     contract = Contract.objects.only("reference").get(pk=span.contract_id)

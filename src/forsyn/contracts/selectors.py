@@ -1,12 +1,12 @@
 """Reads of contracts and prices."""
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.contracts.models import Contract, PriceListEntry
 from forsyn.contracts.rules import PriceSpan, price_on
 
@@ -26,13 +26,14 @@ def _spans(entries: QuerySet[PriceListEntry]) -> list[PriceSpan]:
     return [PriceSpan(*row) for row in rows]
 
 
-def price_of(*, product_id: int, on: dt.date, user: Any | None = None) -> PriceSpan | None:
-    """The price per piece of a product on a date, across price and contract changes."""
+def price_of(*, product_id: int, on: dt.date, ctx: AccessContext | None = None) -> PriceSpan | None:
+    """The price per piece of a product on a date, across price and contract changes (the prices
+    `ctx` may see; every price without a context: billing and the economics)."""
     entries = PriceListEntry.objects.filter(product_id=product_id, valid_from__lte=on).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=on)
     )
-    if user is not None:
-        entries = policy.prices_visible(user, entries)
+    if ctx is not None:
+        entries = policy.prices_visible(ctx, entries)
     return price_on(_spans(entries), on)
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,7 +41,9 @@ def job_kinds() -> list[str]:
     return sorted(_JOBS)
 
 
-def job_enqueue(*, kind: str, started_by: Any = None, parameters: Mapping[str, Any]) -> JobRun:
+def job_enqueue(
+    *, kind: str, started_by: AbstractBaseUser | None = None, parameters: Mapping[str, Any]
+) -> JobRun:
     """Record a queued run of `kind` and start it after commit."""
     if kind not in _JOBS:
         raise DomainError(
@@ -48,7 +51,11 @@ def job_enqueue(*, kind: str, started_by: Any = None, parameters: Mapping[str, A
             code=ErrorCode.JOB_UNKNOWN,
             fields={"kind": ErrorCode.JOB_UNKNOWN.error(kind=kind)},
         )
-    run = JobRun.objects.create(kind=kind, started_by=started_by, parameters=dict(parameters))
+    run = JobRun.objects.create(
+        kind=kind,
+        started_by_id=started_by.pk if started_by is not None else None,
+        parameters=dict(parameters),
+    )
     transaction.on_commit(lambda: _queue(run.pk))
     return run
 
@@ -106,7 +113,7 @@ def job_progress(run: JobRun, *, done: int, total: int | None = None) -> None:
     JobRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def job_restart(*, run_id: int, started_by: Any = None) -> JobRun:
+def job_restart(*, run_id: int, started_by: AbstractBaseUser | None = None) -> JobRun:
     """Start a failed run again with the same parameters, as a new run linked to it."""
     old = JobRun.objects.filter(pk=run_id).first()
     if old is None or old.status != JobStatus.FAILED:
@@ -116,7 +123,10 @@ def job_restart(*, run_id: int, started_by: Any = None) -> JobRun:
             fields={"run": ErrorCode.JOB_NOT_RESTARTABLE.error()},
         )
     run = JobRun.objects.create(
-        kind=old.kind, started_by=started_by, parameters=old.parameters, restart_of=old
+        kind=old.kind,
+        started_by_id=started_by.pk if started_by is not None else None,
+        parameters=old.parameters,
+        restart_of=old,
     )
     transaction.on_commit(lambda: _queue(run.pk))
     return run

@@ -28,3 +28,16 @@ class MaskCpr(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class DenialWithoutTraceback(logging.Filter):
+    """A refused page (403: a role that may not open it) is an expected answer, not a failure:
+    Django logs it with the exception's traceback, which fills the server log with stack frames
+    for every click on a page one's role does not cover. The line stays (who was refused where
+    is worth a line); the traceback goes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -703,6 +703,7 @@ class DemoBuilder:
         stay approved (or held, if over the quota) for the warehouse and the approval queue."""
         from django.test.utils import override_settings
 
+        from forsyn.access.context import AccessContext, Channel
         from forsyn.core.errors import DomainError
         from forsyn.orders.choices import OrderStatus
         from forsyn.orders.lifecycle import order_transition
@@ -711,6 +712,10 @@ class DemoBuilder:
         rng = random.Random(self.seed * 31 + 7)
         now = timezone.now()
         agent = User.objects.get(username="agent-fsc")
+        # loaddemo is a management command: its reads and orders are logged as channel cli.
+        ctx = AccessContext.for_user(
+            agent, channel=Channel.CLI, purpose="Demodata: bestilling pr. telefon"
+        )
         lines = list(
             GrantLine.objects.filter(
                 grant__status="active",
@@ -736,11 +741,10 @@ class DemoBuilder:
             for placed, line, units in sorted(planned, key=lambda p: (p[0], p[1].pk)):
                 try:
                     order, _ = order_place(
-                        actor=agent,
+                        ctx=ctx,
                         citizen_id=line.grant.citizen_id,
                         lines=[LineInput(line.product.gtin, units)],  # type: ignore[union-attr]
                         delivery=DeliveryInput(),
-                        purpose="Demodata: bestilling pr. telefon",
                         now=placed,
                     )
                 except DomainError:

@@ -1,3 +1,6 @@
+"""The economics pages' forms. The DKFDS classes come from the site's one styling helper
+(`_field.html`)."""
+
 from typing import Any
 
 from django import forms
@@ -6,16 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from forsyn.economics.consumption import MAX_FILE_BYTES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-checkbox")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(field.widget, forms.ClearableFileInput):
-            field.widget.attrs.setdefault("class", "form-input")
 
 
 def _size_checked(upload: Any) -> Any:
@@ -33,10 +26,6 @@ class CalculationForm(forms.Form):
     )
     file = forms.FileField(label=_("or upload a JSON file"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
     def clean_file(self) -> Any:
         return _size_checked(self.cleaned_data.get("file"))
 
@@ -52,10 +41,6 @@ class ConsumptionUploadForm(forms.Form):
     accept_flagged = forms.BooleanField(
         label=_("I have checked the flagged rows: import them as they are"), required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -87,10 +72,6 @@ class FromConsumptionForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
 
 class GainsForm(forms.Form):
     baseline_year = forms.IntegerField(
@@ -103,7 +84,3 @@ class GainsForm(forms.Form):
         max_digits=6,
         decimal_places=4,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Product
 from forsyn.contracts.selectors import price_of
 from forsyn.core.money import quantize_money
@@ -24,7 +25,7 @@ from forsyn.economics.consumption import (
     table_errors,
 )
 from forsyn.economics.models import ConsumptionBatch, ConsumptionRow, ConsumptionUpload
-from forsyn.organisations.models import Organisation
+from forsyn.organisations.models import Organisation, User
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def consumption_import(
     *,
     file_name: str,
     data: bytes,
-    actor: Any | None = None,
+    actor: User | None = None,
     accept_flagged: bool = False,
     flag_factor: Decimal = DEFAULT_FLAG_FACTOR,
 ) -> ImportResult:
@@ -80,7 +81,7 @@ def consumption_import(
     batch = ConsumptionBatch.objects.create(
         file_name=file_name[:255],
         sha256=digest,
-        imported_by=actor if getattr(actor, "pk", None) else None,
+        imported_by=actor if actor is not None and actor.pk else None,
         accepted_flagged=accept_flagged,
     )
     ConsumptionRow.objects.bulk_create(
@@ -299,7 +300,7 @@ MAX_STORED_ERRORS = 500
 
 
 def consumption_upload_create(
-    *, file_name: str, data: bytes, actor: Any, accept_flagged: bool
+    *, file_name: str, data: bytes, ctx: AccessContext, accept_flagged: bool
 ) -> ConsumptionUpload:
     """Store an uploaded file for the background import (committed at once, so a worker finds
     it) and queue the import: eager in the demo and tests, a Celery worker in production."""
@@ -308,7 +309,7 @@ def consumption_upload_create(
     upload = ConsumptionUpload.objects.create(
         file_name=file_name[:255],
         data=data,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by_id=ctx.user_id,
         accept_flagged=accept_flagged,
     )
     if settings.CELERY_TASK_ALWAYS_EAGER:

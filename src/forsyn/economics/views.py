@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forsyn.access import policy
+from forsyn.access.context import context_for_request
 from forsyn.economics.calculations import (
     CALCULATIONS,
     EQUALIZATION,
@@ -48,7 +49,7 @@ MAX_SHOWN_PROBLEMS = 10
 def analyst_only(view: View) -> View:
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.may_use_economics(request.user):
+        if not policy.may_use_economics(context_for_request(request)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -175,7 +176,7 @@ def consumption(request: HttpRequest) -> HttpResponse:
         stored = consumption_upload_create(
             file_name=upload.name,
             data=upload.read(),
-            actor=request.user,
+            ctx=context_for_request(request),
             accept_flagged=form.cleaned_data["accept_flagged"],
         )
         if stored.status == ConsumptionUpload.Status.PENDING:

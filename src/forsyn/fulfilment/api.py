@@ -5,6 +5,7 @@ from django.utils import translation
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from forsyn.access.context import context_for_request
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, ErrorOut, StrictSchema
 from forsyn.fulfilment.errors import ReceiptRefused
 from forsyn.fulfilment.selectors import stock_list, warehouses_list
@@ -64,7 +65,7 @@ class StockList(Schema):
 
 @router.get("/warehouses", response=WarehouseList, summary="Warehouses you work in")
 def warehouses(request: HttpRequest) -> dict[str, Any]:
-    items = warehouses_list(user=request.user)
+    items = warehouses_list(ctx=context_for_request(request))
     return {
         "items": [{"code": w.code, "name": w.name, "kind": w.kind} for w in items],
         "count": len(items),
@@ -79,7 +80,7 @@ def warehouses(request: HttpRequest) -> dict[str, Any]:
 def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str, Any]]:
     try:
         done = stock_receive(
-            actor=request.user,  # type: ignore[arg-type]
+            ctx=context_for_request(request),
             warehouse_code=payload.warehouse,
             lines=[(ln.scan, ln.quantity) for ln in payload.lines],
         )
@@ -123,7 +124,7 @@ class StockFilter(Schema):
 @router.get("/stock", response=StockList, summary="Stock by lot, earliest expiry first")
 def stock(request: HttpRequest, filters: Query[StockFilter]) -> dict[str, Any]:
     lots, count = stock_list(
-        user=request.user,
+        ctx=context_for_request(request),
         gtin=filters.gtin,
         warehouse_code=filters.warehouse,
         limit=filters.limit,

@@ -1,36 +1,35 @@
 """Reads of fulfilment, filtered by the access policy."""
 
-from typing import Any
-
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.core.api import page
 from forsyn.core.errors import PermissionDenied
 from forsyn.fulfilment.gs1 import gtin_forms
 from forsyn.fulfilment.models import StockLot, Warehouse
 
 
-def _operator(user: Any) -> None:
-    if not policy.may_operate_warehouse(user):
+def _operator(ctx: AccessContext) -> None:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
 
 
-def warehouses_list(*, user: Any) -> list[Warehouse]:
-    _operator(user)
-    return list(policy.warehouses_operated(user, Warehouse.objects.order_by("code")))
+def warehouses_list(*, ctx: AccessContext) -> list[Warehouse]:
+    _operator(ctx)
+    return list(policy.warehouses_operated(ctx, Warehouse.objects.order_by("code")))
 
 
 def stock_list(
     *,
-    user: Any,
+    ctx: AccessContext,
     gtin: str | None = None,
     warehouse_code: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[StockLot], int]:
-    """Lots with stock (or allocations) in the warehouses `user` works in, by product and
+    """Lots with stock (or allocations) in the warehouses `ctx` works in, by product and
     earliest expiry; two queries."""
-    _operator(user)
-    warehouses = policy.warehouses_operated(user, Warehouse.objects.all())
+    _operator(ctx)
+    warehouses = policy.warehouses_operated(ctx, Warehouse.objects.all())
     lots = StockLot.objects.filter(warehouse__in=warehouses, on_hand_quantity__gt=0)
     if gtin:
         lots = lots.filter(product__gtin__in=gtin_forms(gtin))

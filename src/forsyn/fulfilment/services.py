@@ -13,6 +13,7 @@ from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Product
 from forsyn.contracts.selectors import products_on_contract
 from forsyn.core.errors import DomainError, PermissionDenied
@@ -87,10 +88,10 @@ class ReceiptDone:
     lines: list[ReceivedLine]
 
 
-def _warehouse_for(actor: User, code: str) -> Warehouse:
-    if not policy.may_operate_warehouse(actor):
+def _warehouse_for(ctx: AccessContext, code: str) -> Warehouse:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
-    warehouse = policy.warehouses_operated(actor, Warehouse.objects.filter(code=code)).first()
+    warehouse = policy.warehouses_operated(ctx, Warehouse.objects.filter(code=code)).first()
     if warehouse is None:
         raise DomainError(
             "unknown warehouse",
@@ -141,7 +142,7 @@ def _check_lines(
 @transaction.atomic
 def stock_receive(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_code: str,
     lines: Sequence[tuple[str, int]],
     at: dt.datetime | None = None,
@@ -149,7 +150,7 @@ def stock_receive(
     """Receive scanned goods into a warehouse, all lines or none. Each line is a scan (any form
     a scanner sends) and a number of pieces. Refused lines raise ReceiptRefused naming every
     line's problem; nothing is saved then."""
-    warehouse = _warehouse_for(actor, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     if not lines:
         raise DomainError(
             "no lines",
@@ -209,7 +210,7 @@ def stock_receive(
     if mismatched:
         raise ReceiptRefused(mismatched)
 
-    receipt = Receipt.objects.create(warehouse=warehouse, actor=actor, at=moment)
+    receipt = Receipt.objects.create(warehouse=warehouse, actor_id=ctx.acting_user_id(), at=moment)
     added: dict[int, int] = defaultdict(int)
     moves = []
     received = []
@@ -222,7 +223,7 @@ def stock_receive(
                 lot=lot,
                 on_hand_delta=quantity,
                 receipt=receipt,
-                actor=actor,
+                actor_id=receipt.actor_id,
                 at=moment,
             )
         )

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
-from forsyn.core.api import StrictSchema, purpose_of
+from forsyn.access.context import api_context
+from forsyn.core.api import StrictSchema
 from forsyn.core.errors import DomainError
 from forsyn.grants.choices import GrantStatus, LegalBasis
 from forsyn.grants.error_codes import ErrorCode
@@ -139,19 +140,16 @@ def grant_out(g: Grant) -> dict[str, Any]:
 @router.get("/citizens/{int:citizen_id}/grants", response=GrantList, summary="A citizen's grants")
 def citizen_grants(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     grants = grants_for_citizen(
-        user=request.user,
-        citizen_id=citizen_id,
-        purpose=purpose_of(request),
-        channel="api",
-        resource="GET /citizens/{id}/grants",
+        ctx=api_context(request), citizen_id=citizen_id, resource="GET /citizens/{id}/grants"
     )
     return {"items": [grant_out(g) for g in grants], "count": len(grants)}
 
 
 @router.post("/grants", response={201: GrantOut}, summary="Create a grant")
 def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
+    ctx = api_context(request, payload.purpose)
     grant = grant_create(
-        actor=request.user,
+        ctx=ctx,
         citizen_id=payload.citizen,
         product_area_code=payload.product_area,
         legal_basis=payload.legal_basis,
@@ -162,8 +160,6 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any
         note=payload.note,
         status=payload.status,
         lines=[line.to_input() for line in payload.lines],
-        channel="api",
-        purpose=purpose_of(request, payload.purpose),
     )
     return Status(201, _fresh(request, grant.pk))
 
@@ -178,7 +174,8 @@ def patch_grant(request: HttpRequest, grant_id: int, payload: GrantPatch) -> dic
     """A status change (`status`, with `status_reason` when suspending or ending) comes alone;
     other fields and `lines` change together."""
     given = payload.model_dump(exclude_unset=True)
-    purpose = purpose_of(request, given.pop("purpose", None))
+    purpose = given.pop("purpose", None)
+    ctx = api_context(request, purpose)
     lines = given.pop("lines", None)
     for key in ("status", "status_reason", "case_number", "valid_from", "note"):
         if key in given and given[key] is None:
@@ -192,21 +189,17 @@ def patch_grant(request: HttpRequest, grant_id: int, payload: GrantPatch) -> dic
                 fields={name: ErrorCode.STATUS_ALONE.error() for name in others},
             )
         grant_status_change(
-            actor=request.user,
+            ctx=ctx,
             grant_id=grant_id,
             status=given["status"],
             reason=given.get("status_reason", ""),
-            channel="api",
-            purpose=purpose,
         )
     else:
         given.pop("status_reason", None)
         grant_update(
-            actor=request.user,
+            ctx=ctx,
             grant_id=grant_id,
             lines=[GrantLineInput(**line) for line in lines] if lines is not None else None,
-            channel="api",
-            purpose=purpose,
             **given,
         )
     return _fresh(request, grant_id, purpose)
@@ -214,10 +207,6 @@ def patch_grant(request: HttpRequest, grant_id: int, payload: GrantPatch) -> dic
 
 def _fresh(request: HttpRequest, grant_id: int, purpose: str | None = None) -> dict[str, Any]:
     grant = grant_get(
-        user=request.user,
-        grant_id=grant_id,
-        purpose=purpose_of(request, purpose),
-        channel="api",
-        resource="GET /grants/{id}",
+        ctx=api_context(request, purpose), grant_id=grant_id, resource="GET /grants/{id}"
     )
     return grant_out(grant)

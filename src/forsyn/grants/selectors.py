@@ -7,6 +7,7 @@ from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.dates import DateRange, local_midnight, today
 from forsyn.core.errors import NotFound
@@ -103,44 +104,34 @@ def _grant_queryset(period: DateRange) -> QuerySet[Grant]:
 
 def grants_for_citizen(
     *,
-    user: Any,
+    ctx: AccessContext,
     citizen_id: int,
-    purpose: str | None,
-    channel: str,
     resource: str,
     period: DateRange | None = None,
 ) -> list[Grant]:
     """A citizen's grants with each line's remaining quantity in `period` (default: this
     month). Logged as an access to the citizen. NotFound outside the caller's policy."""
-    citizen = access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
-    )
+    citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource=resource)
     period = period or current_period(today())
-    grants = list(
-        policy.grants_visible(user, _grant_queryset(period).filter(citizen_id=citizen.pk))
-    )
+    grants = list(policy.grants_visible(ctx, _grant_queryset(period).filter(citizen_id=citizen.pk)))
     return _with_quotas(grants, period)
 
 
 def grant_get(
     *,
-    user: Any,
+    ctx: AccessContext,
     grant_id: int,
-    purpose: str | None,
-    channel: str,
     resource: str,
     period: DateRange | None = None,
 ) -> Grant:
     citizen_id = (
-        policy.grants_visible(user, Grant.objects.filter(pk=grant_id))
+        policy.grants_visible(ctx, Grant.objects.filter(pk=grant_id))
         .values_list("citizen_id", flat=True)
         .first()
     )
     if citizen_id is None:
         raise NotFound
-    access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
-    )
+    access_citizen(ctx=ctx, citizen_id=citizen_id, resource=resource)
     period = period or current_period(today())
     grant = _grant_queryset(period).select_related("citizen").get(pk=grant_id)
     return _with_quotas([grant], period)[0]

@@ -9,8 +9,10 @@ from typing import Any
 from django.db import transaction
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
 from forsyn.access.roles import OrganisationKind
-from forsyn.audit.services import access_log
+from forsyn.audit.choices import AccessAction
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Category, Product, ProductArea
 from forsyn.citizens.models import Citizen
@@ -42,12 +44,14 @@ class GrantLineInput:
 _UNSET: Any = object()
 
 
-def _check_organisation(errors: dict[str, FieldError], organisation: Any, legal_basis: str) -> None:
-    if legal_basis == LegalBasis.SEL_112 and organisation.kind != OrganisationKind.MUNICIPALITY:
+def _check_organisation(
+    errors: dict[str, FieldError], organisation_kind: str | None, legal_basis: str
+) -> None:
+    if legal_basis == LegalBasis.SEL_112 and organisation_kind != OrganisationKind.MUNICIPALITY:
         errors["legal_basis"] = ErrorCode.SEL_112_BY_MUNICIPALITY.error()
     if (
         legal_basis == LegalBasis.HOSPITAL_TEMPORARY
-        and organisation.kind != OrganisationKind.HOSPITAL_UNIT
+        and organisation_kind != OrganisationKind.HOSPITAL_UNIT
     ):
         errors["legal_basis"] = ErrorCode.HOSPITAL_GRANT_BY_HOSPITAL.error()
 
@@ -201,21 +205,14 @@ def _describe_line(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _log_change(actor: Any, grant: Grant, action: str, channel: str, purpose: str | None) -> None:
-    access_log(
-        actor=actor,
-        citizen_ids=[grant.citizen_id],
-        action=action,
-        channel=channel,
-        resource=f"grant {grant.pk}",
-        purpose=policy.purpose_for(actor, purpose),
-    )
+def _log_change(ctx: AccessContext, grant: Grant, action: AccessAction) -> None:
+    log_access(ctx, citizen_ids=[grant.citizen_id], action=action, resource=f"grant {grant.pk}")
 
 
 @transaction.atomic(durable=True)
 def grant_create(
     *,
-    actor: Any,
+    ctx: AccessContext,
     citizen_id: int,
     product_area_code: str,
     legal_basis: str,
@@ -226,16 +223,14 @@ def grant_create(
     note: str = "",
     status: str = GrantStatus.DRAFT,
     lines: list[GrantLineInput],
-    channel: str = "page",
-    purpose: str | None = None,
 ) -> Grant:
-    """Create a grant from the actor's own organisation. NotFound if the citizen is not
-    visible to the actor; DomainError naming each invalid field otherwise."""
-    citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
+    """Create a grant from the acting person's own organisation. NotFound if the citizen is not
+    visible to them; DomainError naming each invalid field otherwise."""
+    citizen = policy.citizens_visible(ctx, Citizen.objects.filter(pk=citizen_id)).first()
     if citizen is None:
         raise NotFound
-    organisation = actor.organisation
-    if not policy.may_write_grant(actor, granting_organisation=organisation):
+    organisation_id = ctx.organisation_id
+    if organisation_id is None or not policy.may_write_grants(ctx):
         raise DomainError(
             "you may not grant products",
             code=ErrorCode.GRANT_FORBIDDEN,
@@ -248,7 +243,7 @@ def grant_create(
     if legal_basis not in LegalBasis.values:
         errors["legal_basis"] = ErrorCode.CHOICE_UNKNOWN.error(choices=", ".join(LegalBasis.values))
     else:
-        _check_organisation(errors, organisation, legal_basis)
+        _check_organisation(errors, ctx.organisation_kind, legal_basis)
     if status not in (GrantStatus.DRAFT, GrantStatus.ACTIVE):
         errors["status"] = ErrorCode.NEW_GRANT_STATUS.error()
     _check_dates(
@@ -266,7 +261,7 @@ def grant_create(
     assert area is not None  # noqa: S101
     grant = Grant.objects.create(
         citizen=citizen,
-        granting_organisation=organisation,
+        granting_organisation_id=organisation_id,
         product_area=area,
         legal_basis=legal_basis,
         case_number=case_number.strip(),
@@ -280,24 +275,24 @@ def grant_create(
     GrantLine.objects.bulk_create(GrantLine(grant=grant, **f) for f in line_fields)
     GrantEvent.objects.create(
         grant=grant,
-        actor=actor,
+        actor_id=ctx.user_id,
         kind=GrantEventKind.CREATED,
         summary=f"Bevilling oprettet ({status}) med {len(line_fields)} linje(r)",
         changes={"lines": [_describe_line(f) for f in line_fields], "status": status},
     )
-    _log_change(actor, grant, "create", channel, purpose)
+    _log_change(ctx, grant, AccessAction.CREATE)
     return grant
 
 
-def _writable_grant(actor: Any, grant_id: int) -> Grant:
+def _writable_grant(ctx: AccessContext, grant_id: int) -> Grant:
     grant = (
-        grants_for_update(policy.grants_visible(actor, Grant.objects.filter(pk=grant_id)))
+        grants_for_update(policy.grants_visible(ctx, Grant.objects.filter(pk=grant_id)))
         .select_related("granting_organisation", "product_area")
         .first()
     )
     if grant is None:
         raise NotFound
-    if not policy.may_write_grant(actor, granting_organisation=grant.granting_organisation):
+    if not policy.may_write_grant(ctx, granting_organisation=grant.granting_organisation):
         raise DomainError(
             "you may not change this grant",
             code=ErrorCode.GRANT_FORBIDDEN,
@@ -313,7 +308,7 @@ def _serial(value: Any) -> Any:
 @transaction.atomic(durable=True)
 def grant_update(
     *,
-    actor: Any,
+    ctx: AccessContext,
     grant_id: int,
     valid_from: dt.date = _UNSET,
     valid_until: dt.date | None = _UNSET,
@@ -321,13 +316,11 @@ def grant_update(
     case_number: str = _UNSET,
     note: str = _UNSET,
     lines: list[GrantLineInput] | None = None,
-    channel: str = "page",
-    purpose: str | None = None,
 ) -> Grant:
     """Change a grant's fields and lines (a given `lines` list is the new set: lines with an id
     are changed, lines without are added, lines left out are removed). Its status changes
     through `grant_status_change`."""
-    grant = _writable_grant(actor, grant_id)
+    grant = _writable_grant(ctx, grant_id)
     _refuse_ended(grant)
     errors: dict[str, FieldError] = {}
     new: dict[str, Any] = {
@@ -369,17 +362,17 @@ def grant_update(
         events.append(
             GrantEvent(
                 grant=grant,
-                actor=actor,
+                actor_id=ctx.user_id,
                 kind=GrantEventKind.CHANGED,
                 summary="Ændret: " + ", ".join(sorted(changes)),
                 changes=changes,
             )
         )
     if lines is not None:
-        events.extend(_replace_lines(actor, grant, current_lines, resolved))
+        events.extend(_replace_lines(ctx, grant, current_lines, resolved))
     GrantEvent.objects.bulk_create(events)
     if events:
-        _log_change(actor, grant, "change", channel, purpose)
+        _log_change(ctx, grant, AccessAction.CHANGE)
     return grant
 
 
@@ -395,16 +388,14 @@ def _refuse_ended(grant: Grant) -> None:
 @transaction.atomic(durable=True)
 def grant_status_change(
     *,
-    actor: Any,
+    ctx: AccessContext,
     grant_id: int,
     status: str,
     reason: str = "",
-    channel: str = "page",
-    purpose: str | None = None,
 ) -> Grant:
     """Activate, suspend or end a grant (GrantStatus transitions); suspending and ending need
     a reason, which the citizen's history keeps."""
-    grant = _writable_grant(actor, grant_id)
+    grant = _writable_grant(ctx, grant_id)
     _refuse_ended(grant)
     reason = reason.strip()
     errors: dict[str, FieldError] = {}
@@ -430,17 +421,17 @@ def grant_status_change(
     grant.save(update_fields=["status", "status_reason"])
     GrantEvent.objects.create(
         grant=grant,
-        actor=actor,
+        actor_id=ctx.user_id,
         kind=GrantEventKind.STATUS,
         summary=f"Status: {previous} → {status}",
         changes=changes,
     )
-    _log_change(actor, grant, "change", channel, purpose)
+    _log_change(ctx, grant, AccessAction.CHANGE)
     return grant
 
 
 def _replace_lines(
-    actor: Any,
+    ctx: AccessContext,
     grant: Grant,
     current: dict[int, GrantLine],
     resolved: list[tuple[GrantLineInput, Product | None, Category | None]],
@@ -454,7 +445,7 @@ def _replace_lines(
             events.append(
                 GrantEvent(
                     grant=grant,
-                    actor=actor,
+                    actor_id=ctx.user_id,
                     kind=GrantEventKind.LINE_ADDED,
                     summary=f"Linje tilføjet: {_describe_line(fields)['what']}",
                     changes={"line": _describe_line(fields)},
@@ -472,7 +463,7 @@ def _replace_lines(
             events.append(
                 GrantEvent(
                     grant=grant,
-                    actor=actor,
+                    actor_id=ctx.user_id,
                     kind=GrantEventKind.LINE_CHANGED,
                     summary=f"Linje ændret: {after['what']}",
                     changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
@@ -488,7 +479,7 @@ def _replace_lines(
         events.append(
             GrantEvent(
                 grant=grant,
-                actor=actor,
+                actor_id=ctx.user_id,
                 kind=GrantEventKind.LINE_REMOVED,
                 summary=f"Linje fjernet: {what}",
                 changes={"line_id": line_id},

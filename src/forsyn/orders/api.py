@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
-from forsyn.core.api import StrictSchema, purpose_of
+from forsyn.access.context import api_context
+from forsyn.core.api import StrictSchema
 from forsyn.orders.models import Order
 from forsyn.orders.selectors import approvals, order_get, orders_for_citizen
 from forsyn.orders.services import (
@@ -103,10 +104,8 @@ def _placed(
 
 def _read(request: HttpRequest, order_id: int, purpose: str | None, resource: str) -> Order:
     return order_get(
-        user=request.user,
+        ctx=api_context(request, purpose),
         order_id=order_id,
-        purpose=purpose_of(request, purpose),
-        channel="api",
         resource=f"{resource}: order {order_id}",
     )
 
@@ -118,13 +117,11 @@ def create_order(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),  # type: ignore[type-arg]
 ) -> Status[dict[str, Any]]:
     order, created = order_place(
-        actor=request.user,
+        ctx=api_context(request, payload.purpose),
         citizen_id=payload.citizen,
         lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
         delivery=DeliveryInput(**payload.delivery.model_dump()),
         idempotency_key=idempotency_key,
-        purpose=purpose_of(request, payload.purpose),
-        access_channel="api",
     )
     return _placed(request, order, created, payload.purpose)
 
@@ -137,44 +134,26 @@ def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
 @router.get("/citizens/{int:citizen_id}/orders", response=OrderList, summary="A citizen's orders")
 def citizen_orders(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
     orders = orders_for_citizen(
-        user=request.user,
-        citizen_id=citizen_id,
-        purpose=purpose_of(request),
-        channel="api",
-        resource="GET /citizens/{id}/orders",
+        ctx=api_context(request), citizen_id=citizen_id, resource="GET /citizens/{id}/orders"
     )
     return {"items": [order_out(o) for o in orders], "count": len(orders)}
 
 
 @router.post("/orders/{int:order_id}/cancel", response=OrderOut, summary="Cancel an order")
 def cancel_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    order_cancel(
-        actor=request.user,
-        order_id=order_id,
-        purpose=purpose_of(request),
-        access_channel="api",
-    )
+    order_cancel(ctx=api_context(request), order_id=order_id)
     return order_out(_read(request, order_id, None, "POST /orders/{id}/cancel"))
 
 
 @router.get("/approvals", response=OrderList, summary="Orders awaiting your approval")
 def approval_queue(request: HttpRequest) -> dict[str, Any]:
-    orders = approvals(
-        user=request.user,
-        purpose=purpose_of(request),
-        channel="api",
-        resource="GET /approvals",
-    )
+    orders = approvals(ctx=api_context(request), resource="GET /approvals")
     return {"items": [order_out(o) for o in orders], "count": len(orders)}
 
 
 def _decide(request: HttpRequest, order_id: int, payload: "DecisionIn", approve: bool) -> Order:
     order_decide(
-        actor=request.user,
-        order_id=order_id,
-        approve=approve,
-        message=payload.message,
-        access_channel="api",
+        ctx=api_context(request), order_id=order_id, approve=approve, message=payload.message
     )
     verb = "approve" if approve else "reject"
     return _read(request, order_id, None, f"POST /orders/{{id}}/{verb}")
@@ -198,7 +177,7 @@ def create_ward_order(
 ) -> Status[dict[str, Any]]:
     """Bulk stock for a hospital unit's ward: no citizen, no grant, no hole-cutting."""
     order, created = ward_order_place(
-        actor=request.user,
+        ctx=api_context(request),
         lines=[LineInput(ln.gtin, ln.order_units) for ln in payload.lines],
         idempotency_key=idempotency_key,
     )

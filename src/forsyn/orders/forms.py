@@ -31,11 +31,11 @@ class DeliveryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name == "delivery_type":
-                continue
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-input"
-            field.widget.attrs.setdefault("class", css)
+        # Not optional: required when their kind of delivery is chosen (checked by
+        # orders.placement.check_delivery); the label says when (`_field.html`), never "optional".
+        for name in ("name", "street", "postcode", "city"):
+            self.fields[name].required_when = _("required for another address")  # type: ignore[attr-defined]
+        self.fields["parcel_locker"].required_when = _("required for a parcel locker")  # type: ignore[attr-defined]
         self.fields["postcode"].widget.attrs.update(inputmode="numeric", autocomplete="postal-code")
         self.fields["street"].widget.attrs.update(autocomplete="street-address")
         self.fields["city"].widget.attrs.update(autocomplete="address-level2")

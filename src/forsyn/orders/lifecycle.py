@@ -12,12 +12,24 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from forsyn.access.context import AccessContext
 from forsyn.core.errors import DomainError
 from forsyn.core.outbox import outbox_record_many
 from forsyn.orders.choices import TRANSITIONS, OrderStatus
 from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.models import Order, OrderEvent
 from forsyn.organisations.models import User
+
+# Who moves an order: the access context of a person acting (ordering's services), a staff user
+# (fulfilment's services record their operator), or None for the system (a scheduled job).
+Actor = AccessContext | User | None
+
+
+def actor_id(actor: Actor) -> int | None:
+    if isinstance(actor, AccessContext):
+        return actor.user_id
+    return actor.pk if actor is not None and actor.pk else None
+
 
 # Moves that other apps hear about through the outbox, by topic.
 TOPICS: dict[str, str] = {
@@ -48,7 +60,7 @@ def order_transition(
     order: Order,
     to: OrderStatus,
     *,
-    actor: User | None,
+    actor: Actor,
     message: str = "",
     at: dt.datetime | None = None,
     also_update: Sequence[str] = (),
@@ -64,7 +76,7 @@ def orders_transition(
     orders: Sequence[Order],
     to: OrderStatus,
     *,
-    actor: User | None,
+    actor: Actor,
     message: str = "",
     at: dt.datetime | None = None,
     also_update: Sequence[str] = (),
@@ -77,10 +89,10 @@ def orders_transition(
     if not orders:
         return []
     moment = at or timezone.now()
-    who = actor if actor is not None and actor.pk else None
+    who = actor_id(actor)
     events = [
         OrderEvent(
-            order=o, at=moment, actor=who, from_status=o.status, to_status=to, message=message
+            order=o, at=moment, actor_id=who, from_status=o.status, to_status=to, message=message
         )
         for o in orders
     ]
@@ -102,19 +114,23 @@ def orders_transition(
 
 
 def order_record_placement(
-    order: Order, *, actor: User | None, decided_by: User | None, note: str, at: dt.datetime
+    order: Order, *, actor: Actor, decided_by: Actor, note: str, at: dt.datetime
 ) -> list[OrderEvent]:
     """A new order is submitted and decided in one transaction: it is stored in its decided
     state, and both moves are recorded as events (one INSERT)."""
     return OrderEvent.objects.bulk_create(
         [
             OrderEvent(
-                order=order, at=at, actor=actor, from_status="", to_status=OrderStatus.SUBMITTED
+                order=order,
+                at=at,
+                actor_id=actor_id(actor),
+                from_status="",
+                to_status=OrderStatus.SUBMITTED,
             ),
             OrderEvent(
                 order=order,
                 at=at,
-                actor=decided_by,
+                actor_id=actor_id(decided_by),
                 from_status=OrderStatus.SUBMITTED,
                 to_status=order.status,
                 message=note,

@@ -17,7 +17,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.catalogue.selectors import participations_on
@@ -112,12 +114,12 @@ def request_digest(**request: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replayed(actor: Any, key: str, digest: str) -> Order | None:
+def _replayed(ctx: AccessContext, key: str, digest: str) -> Order | None:
     """The first order placed with `key`, or None; DomainError if `key` came with another
     request (a client bug that would otherwise silently drop the second order)."""
-    if not key:
+    if not key or ctx.user_id is None:
         return None
-    first = Order.objects.filter(placed_by=actor, idempotency_key=key).first()
+    first = Order.objects.filter(placed_by_id=ctx.user_id, idempotency_key=key).first()
     if first is not None and first.request_digest and first.request_digest != digest:
         raise DomainError(
             "Idempotency-Key reused with a different request",
@@ -127,12 +129,14 @@ def _replayed(actor: Any, key: str, digest: str) -> Order | None:
     return first
 
 
-def _replay_or_raise(exc: Exception, actor: Any, key: str, digest: str) -> tuple[Order, bool]:
+def _replay_or_raise(
+    exc: Exception, ctx: AccessContext, key: str, digest: str
+) -> tuple[Order, bool]:
     """After a refused or conflicting placement: the first order placed with `key` (a retry,
     created = False), or the refusal itself. Placement does not look the key up first: the
     unique constraint on (placed_by, idempotency_key) finds a retry at the INSERT, and only a
     retry or a refusal pays for the look-up (issue #9's benchmark)."""
-    first = _replayed(actor, key, digest)
+    first = _replayed(ctx, key, digest)
     if first is None:
         raise exc
     return first, False
@@ -197,32 +201,20 @@ def _resolve(
     return resolved
 
 
-def _channel_for(actor: Any, citizen: Citizen) -> tuple[str, str]:
-    """The order's channel follows from who acts (the policy says which); no caller chooses
-    it (issue #8 §4). Also the text naming who acted."""
-    channel = policy.order_channel(actor, citizen_cpr=citizen.cpr)
-    if channel == Channel.WEB:
-        return channel, "Borger"
-    if channel == Channel.REPRESENTATIVE:
-        return channel, "Repræsentant med fuldmagt"
-    return channel, f"{actor.get_full_name() or actor.username} ({actor.organisation.name})"
-
-
 def order_place(
     *,
-    actor: Any,
+    ctx: AccessContext,
     citizen_id: int,
     lines: list[LineInput],
     delivery: DeliveryInput,
     idempotency_key: str = "",
-    purpose: str | None = None,
     now: dt.datetime | None = None,
-    access_channel: str = "page",
 ) -> tuple[Order, bool]:
     """Place an order for a citizen under the order rules. Returns (order, created): a retry
     with the same idempotency key returns the first order. Refusals raise DomainError (422)
-    naming the field; orders over the quota or window are held for approval. `access_channel`
-    is the access log's channel (`api` from the JSON API), not the order's `channel`."""
+    naming the field; orders over the quota or window are held for approval. The access log
+    records the context's channel (`api` from the JSON API); the order's own `channel` (web,
+    phone, ...) follows from who acts (`policy.ordered_by`)."""
     key = idempotency_key.strip()[:100]
     digest = request_digest(
         citizen=citizen_id,
@@ -231,41 +223,37 @@ def order_place(
     )
     try:
         order = _order_place(
-            actor=actor,
+            ctx=ctx,
             citizen_id=citizen_id,
             lines=lines,
             delivery=delivery,
             key=key,
             digest=digest,
-            purpose=purpose,
             now=now,
-            access_channel=access_channel,
         )
     except (DomainError, NotFound, IntegrityError) as exc:
-        return _replay_or_raise(exc, actor, key, digest)
+        return _replay_or_raise(exc, ctx, key, digest)
     return order, True
 
 
 @transaction.atomic(durable=True)
 def _order_place(
     *,
-    actor: Any,
+    ctx: AccessContext,
     citizen_id: int,
     lines: list[LineInput],
     delivery: DeliveryInput,
     key: str,
     digest: str,
-    purpose: str | None,
     now: dt.datetime | None,
-    access_channel: str,
 ) -> Order:
-    if not policy.may_order_for(actor):
+    if not policy.may_order_for(ctx):
         raise DomainError(
             "you may not order",
             code=ErrorCode.ORDER_FORBIDDEN,
             fields={"citizen": ErrorCode.ORDER_FORBIDDEN.error()},
         )
-    citizen = policy.citizens_visible(actor, Citizen.objects.filter(pk=citizen_id)).first()
+    citizen = policy.citizens_visible(ctx, Citizen.objects.filter(pk=citizen_id)).first()
     if citizen is None:
         raise NotFound
     now = now or timezone.now()
@@ -325,23 +313,24 @@ def _order_place(
             },
         )
 
-    channel_used, acting = _channel_for(actor, citizen)
+    who = policy.ordered_by(ctx, citizen_cpr=citizen.cpr)
     address = _delivery_address(citizen, delivery)
+    decided_by: AccessContext | None
     if decision.needs_approval:
-        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, ctx
         note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Godkendt automatisk"
     order = Order.objects.create(
-        placed_by=actor,
+        placed_by_id=ctx.user_id,
         idempotency_key=key,
         request_digest=digest,
         citizen=citizen,
         ordering_organisation_id=grant.granting_organisation_id,
         status=decided,
-        channel=channel_used,
+        channel=who.channel,
         placed_at=now,
-        acting_for=acting,
+        acting_for=who.acting_for,
         delivery_type=delivery.type,
         delivery_on=rules.first_delivery_date(timezone.localtime(now)),
         hold_reasons=[asdict(h) for h in decision.holds],
@@ -358,14 +347,9 @@ def _order_place(
         )
         for line, product, gl in resolved
     )
-    order_record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
-    access_log(
-        actor=actor,
-        citizen_ids=[citizen.pk],
-        action="create",
-        channel=access_channel,
-        resource=f"order {order.pk}",
-        purpose=policy.purpose_for(actor, purpose),
+    order_record_placement(order, actor=ctx, decided_by=decided_by, note=note, at=now)
+    log_access(
+        ctx, citizen_ids=[citizen.pk], action=AccessAction.CREATE, resource=f"order {order.pk}"
     )
     if citizen.email:
         # The receipt e-mail: delivered after commit by the outbox (forsyn.orders.handlers).
@@ -419,11 +403,11 @@ def _usual_ward_pieces(product_ids: list[int], now: dt.datetime) -> dict[int, in
 
 
 def ward_order_place(
-    *, actor: Any, lines: list[LineInput], idempotency_key: str = ""
+    *, ctx: AccessContext, lines: list[LineInput], idempotency_key: str = ""
 ) -> tuple[Order, bool]:
     """Ward stock for a hospital unit: bulk, no grant, no hole-cutting; the unit pays. A retry
     with the same idempotency key returns the first order (created = False)."""
-    if not policy.may_order_ward_stock(actor):
+    if not policy.may_order_ward_stock(ctx):
         raise DomainError(
             "you may not order ward stock",
             code=ErrorCode.ORDER_FORBIDDEN,
@@ -432,14 +416,16 @@ def ward_order_place(
     key = idempotency_key.strip()[:100]
     digest = request_digest(ward=True, lines=sorted((ln.gtin, ln.order_units) for ln in lines))
     try:
-        order = _ward_order_place(actor=actor, lines=lines, key=key, digest=digest)
+        order = _ward_order_place(ctx=ctx, lines=lines, key=key, digest=digest)
     except (DomainError, IntegrityError) as exc:
-        return _replay_or_raise(exc, actor, key, digest)
+        return _replay_or_raise(exc, ctx, key, digest)
     return order, True
 
 
 @transaction.atomic(durable=True)
-def _ward_order_place(*, actor: Any, lines: list[LineInput], key: str, digest: str) -> Order:
+def _ward_order_place(
+    *, ctx: AccessContext, lines: list[LineInput], key: str, digest: str
+) -> Order:
     errors: dict[str, FieldError] = {}
     gtins = _clean_lines(lines, errors)
     by_gtin = _products_by_gtin(gtins)
@@ -471,25 +457,25 @@ def _ward_order_place(*, actor: Any, lines: list[LineInput], key: str, digest: s
                 )
             },
         )
-    unit = actor.organisation
+    decided_by: AccessContext | None
     if decision.needs_approval:
-        decided, decided_by = OrderStatus.AWAITING_APPROVAL, actor
+        decided, decided_by = OrderStatus.AWAITING_APPROVAL, ctx
         note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Afdelingsbestilling"
     order = Order.objects.create(
-        placed_by=actor,
+        placed_by_id=ctx.user_id,
         idempotency_key=key,
         request_digest=digest,
         kind=OrderKind.WARD,
         citizen=None,
-        ordering_organisation=unit,
+        ordering_organisation_id=ctx.organisation_id,
         status=decided,
         hold_reasons=[asdict(h) for h in decision.holds],
         channel=Channel.HOSPITAL,
         placed_at=now,
-        acting_for=f"{actor.get_full_name() or actor.username} ({unit.name})",
-        delivery_name=unit.name,
+        acting_for=f"{ctx.display_name} ({ctx.organisation_name})",
+        delivery_name=ctx.organisation_name,
         delivery_on=rules.first_delivery_date(timezone.localtime(now)),
     )
     order.placed_lines = OrderLine.objects.bulk_create(
@@ -501,5 +487,5 @@ def _ward_order_place(*, actor: Any, lines: list[LineInput], key: str, digest: s
         )
         for ln, gtin in zip(lines, gtins, strict=True)
     )
-    order_record_placement(order, actor=actor, decided_by=decided_by, note=note, at=now)
+    order_record_placement(order, actor=ctx, decided_by=decided_by, note=note, at=now)
     return order

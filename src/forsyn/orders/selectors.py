@@ -10,9 +10,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
+from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.dates import DateRange, local_midnight
 from forsyn.core.errors import NotFound
@@ -51,18 +54,14 @@ class Notice:
 
 def my_products(
     *,
-    user: Any,
+    ctx: AccessContext,
     citizen_id: int,
-    purpose: str | None = None,
-    channel: str,
     resource: str = "my products",
-) -> tuple[Any, list[OrderableProduct], list[Notice]]:
+) -> tuple[Citizen, list[OrderableProduct], list[Notice]]:
     """The citizen's granted products (a category line expands to its active variants) with the
     pieces that can be ordered now without approval and the next date a full order fits, and
     notices about what cannot be ordered and why."""
-    citizen = access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
-    )
+    citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource=resource)
     on = timezone.localdate()
     lines = list(
         orderable_grant_lines(citizen.pk, on)
@@ -150,93 +149,74 @@ def my_products(
     return citizen, out, portal_notices(citizen, on, phased_out)
 
 
-def order_queryset(*, user: Any) -> QuerySet[Order]:
-    """Orders `user` may see, not yet logged: the selectors below write the access log."""
+def order_queryset(*, ctx: AccessContext) -> QuerySet[Order]:
+    """Orders `ctx` may see, not yet logged: the selectors below write the access log."""
     return policy.orders_visible(
-        user, Order.objects.select_related("citizen", "ordering_organisation")
+        ctx, Order.objects.select_related("citizen", "ordering_organisation")
     ).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
     )
 
 
-def log_orders_read(
-    *, user: Any, orders: list[Order], purpose: str | None, channel: str, resource: str
-) -> None:
+def log_orders_read(*, ctx: AccessContext, orders: list[Order], resource: str) -> None:
     """Showing orders is a read of each citizen they belong to (names, products, hold reasons,
     delivery): one `view` entry per citizen. Ward orders belong to no citizen."""
     citizen_ids = sorted({o.citizen_id for o in orders if o.citizen_id is not None})
     if not citizen_ids:
         return
-    access_log(
-        actor=user,
-        citizen_ids=citizen_ids,
-        action="view",
-        channel=channel,
-        resource=resource,
-        purpose=policy.purpose_for(user, purpose),
-    )
+    log_access(ctx, citizen_ids=citizen_ids, action=AccessAction.VIEW, resource=resource)
 
 
 def order_get(
     *,
-    user: Any,
+    ctx: AccessContext,
     order_id: int,
-    purpose: str | None,
-    channel: str,
     resource: str,
     citizen_id: int | None = None,
 ) -> Order:
     """One order (of `citizen_id`, when given) through the policy, logged. NotFound when absent
     or not visible; DomainError (`purpose`) when the caller must state a purpose and did not."""
-    qs = order_queryset(user=user).filter(pk=order_id)
+    qs = order_queryset(ctx=ctx).filter(pk=order_id)
     if citizen_id is not None:
         qs = qs.filter(citizen_id=citizen_id)
     order = qs.first()
     if order is None:
         raise NotFound
-    log_orders_read(user=user, orders=[order], purpose=purpose, channel=channel, resource=resource)
+    log_orders_read(ctx=ctx, orders=[order], resource=resource)
     return order
 
 
 def orders_for_citizen(
     *,
-    user: Any,
+    ctx: AccessContext,
     citizen_id: int,
-    purpose: str | None = None,
-    channel: str,
     resource: str = "order history",
 ) -> list[Order]:
-    access_citizen(
-        user=user, citizen_id=citizen_id, purpose=purpose, channel=channel, resource=resource
-    )
-    return list(
-        order_queryset(user=user).filter(citizen_id=citizen_id).order_by("-placed_at", "-pk")
-    )
+    access_citizen(ctx=ctx, citizen_id=citizen_id, resource=resource)
+    return list(order_queryset(ctx=ctx).filter(citizen_id=citizen_id).order_by("-placed_at", "-pk"))
 
 
 def approvals(
     *,
-    user: Any,
-    purpose: str | None,
-    channel: str,
+    ctx: AccessContext,
     resource: str,
     order_id: int | None = None,
 ) -> list[Order]:
     """Held orders the caller may decide (their own organisation pays), or just `order_id`
     among them; each citizen shown is logged."""
-    if not policy.may_decide_orders(user):
+    if not policy.may_decide_orders(ctx):
         return []
-    qs = order_queryset(user=user).filter(
-        status=OrderStatus.AWAITING_APPROVAL, ordering_organisation_id=user.organisation_id
+    qs = policy.orders_to_decide(ctx, order_queryset(ctx=ctx)).filter(
+        status=OrderStatus.AWAITING_APPROVAL
     )
     if order_id is not None:
         qs = qs.filter(pk=order_id)
     orders = list(qs.order_by("placed_at", "pk"))
-    log_orders_read(user=user, orders=orders, purpose=purpose, channel=channel, resource=resource)
+    log_orders_read(ctx=ctx, orders=orders, resource=resource)
     return orders
 
 
-def portal_notices(citizen: Any, on: dt.date, phased_out: list[str]) -> list[Notice]:
+def portal_notices(citizen: Citizen, on: dt.date, phased_out: list[str]) -> list[Notice]:
     """Why some or all of a citizen's products cannot be ordered, for "My products": the
     citizen, grants paused or ended, and granted products phased out without a successor. The
     caller has already read the citizen through `access_citizen` (policy and access log)."""

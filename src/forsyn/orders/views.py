@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext, context_for_request
 from forsyn.access.forms import PurposeForm
-from forsyn.access.purpose import purpose_stated
+from forsyn.access.purpose import purpose_form_page, purpose_stated
 from forsyn.catalogue.models import Product
 from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import log_citizens_listed
@@ -46,42 +47,38 @@ from forsyn.saml.decorators import portal_login_required
 MAX_UNITS = 99
 
 
+def _citizen_context(request: HttpRequest, citizen_id: int) -> AccessContext:
+    """The request's context with the purpose stated for this citizen (staff of the service
+    centre state one; it is kept in the session, never in a URL)."""
+    return context_for_request(request).with_purpose(purpose_stated(request, citizen_id))
+
+
 def portal_home(request: HttpRequest) -> HttpResponse:
     """Log in with MitID, or go to the (only) citizen you act for, or choose one."""
-    if not request.user.is_authenticated:
+    ctx = context_for_request(request)
+    if not ctx.is_authenticated:
         return render(request, "orders/portal_login.html")
-    if not policy.is_portal_user(request.user):
+    if not policy.is_portal_user(ctx):
         return redirect("home")
-    citizens = list(policy.citizens_visible(request.user, Citizen.objects.all()).order_by("pk"))
+    citizens = list(policy.citizens_visible(ctx, Citizen.objects.all()).order_by("pk"))
     if len(citizens) == 1:
         return redirect("portal:products", citizen_id=citizens[0].pk)
-    log_citizens_listed(
-        user=request.user,
-        citizens=citizens,
-        purpose=None,
-        channel="page",
-        resource="portal: choose a citizen",
-    )
+    log_citizens_listed(ctx=ctx, citizens=citizens, resource="portal: choose a citizen")
     return render(request, "orders/portal_choose.html", {"citizens": citizens})
 
 
 def _context(request: HttpRequest, citizen_id: int) -> dict[str, Any]:
-    if not policy.may_order_for(request.user):
+    ctx = _citizen_context(request, citizen_id)
+    if not policy.may_order_for(ctx):
         raise PermissionDenied
     try:
-        citizen, products, notices = my_products(
-            user=request.user,
-            citizen_id=citizen_id,
-            purpose=purpose_stated(request, citizen_id),
-            channel="page",
-        )
+        citizen, products, notices = my_products(ctx=ctx, citizen_id=citizen_id)
     except NotFound:
         raise Http404 from None
     return {
         "citizen": citizen,
         "products": products,
         "notices": notices,
-        "on_behalf": not policy.is_portal_user(request.user),
         "purpose": purpose_stated(request, citizen_id) or "",
         "first_delivery": rules.first_delivery_date(timezone.localtime()),
     }
@@ -93,11 +90,13 @@ def products(request: HttpRequest, citizen_id: int) -> HttpResponse:
         # The purpose form posts here; the purpose is kept in the session (never in a URL).
         form = PurposeForm(request.POST)
         if not form.is_valid():
-            return render(request, "web/purpose.html", {"form": form})
+            return purpose_form_page(request, form)
         purpose_stated(request, citizen_id)
         return redirect("portal:products", citizen_id=citizen_id)
-    if policy.needs_purpose(request.user) and not purpose_stated(request, citizen_id):
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
+    if policy.needs_purpose(context_for_request(request)) and not purpose_stated(
+        request, citizen_id
+    ):
+        return purpose_form_page(request)
     try:
         context = _context(request, citizen_id)
     except DomainError:
@@ -199,12 +198,11 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
     ]
     try:
         order, _ = order_place(
-            actor=request.user,
+            ctx=_citizen_context(request, citizen_id),
             citizen_id=citizen_id,
             lines=lines,
             delivery=_delivery(form),
             idempotency_key=request.POST.get("idempotency_key", ""),
-            purpose=purpose_stated(request, citizen_id),
         )
     except NotFound:
         raise Http404 from None
@@ -217,14 +215,13 @@ def place(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 @portal_login_required
 def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
-    if policy.needs_purpose(request.user) and not purpose_stated(request, citizen_id):
-        return render(request, "web/purpose.html", {"form": PurposeForm()})
+    ctx = _citizen_context(request, citizen_id)
+    if policy.needs_purpose(ctx) and not ctx.purpose:
+        return purpose_form_page(request)
     try:
         order = order_get(
-            user=request.user,
+            ctx=ctx,
             order_id=order_id,
-            purpose=purpose_stated(request, citizen_id),
-            channel="page",
             resource=f"receipt page: order {order_id}",
             citizen_id=citizen_id,
         )
@@ -241,10 +238,7 @@ def receipt(request: HttpRequest, citizen_id: int, order_id: int) -> HttpRespons
 def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         orders = orders_for_citizen(
-            user=request.user,
-            citizen_id=citizen_id,
-            purpose=purpose_stated(request, citizen_id),
-            channel="page",
+            ctx=_citizen_context(request, citizen_id), citizen_id=citizen_id
         )
     except (NotFound, DomainError):
         raise Http404 from None
@@ -264,9 +258,7 @@ def history(request: HttpRequest, citizen_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse:
     try:
-        order_cancel(
-            actor=request.user, order_id=order_id, purpose=purpose_stated(request, citizen_id)
-        )
+        order_cancel(ctx=_citizen_context(request, citizen_id), order_id=order_id)
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
@@ -279,9 +271,10 @@ def cancel(request: HttpRequest, citizen_id: int, order_id: int) -> HttpResponse
 
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    if not policy.may_decide_orders(request.user):
+    ctx = context_for_request(request)
+    if not policy.may_decide_orders(ctx):
         raise PermissionDenied
-    orders = approvals(user=request.user, purpose=None, channel="page", resource="approval queue")
+    orders = approvals(ctx=ctx, resource="approval queue")
     return render(request, "orders/approvals.html", {"orders": orders, "form": DecisionForm()})
 
 
@@ -300,7 +293,7 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     else:
         try:
             order_decide(
-                actor=request.user,
+                ctx=context_for_request(request),
                 order_id=order_id,
                 approve=approve,
                 message=form.cleaned_data["message"],
@@ -312,9 +305,7 @@ def decide(request: HttpRequest, order_id: int) -> HttpResponse:
     if error:
         if partial:
             held = approvals(
-                user=request.user,
-                purpose=None,
-                channel="page",
+                ctx=context_for_request(request),
                 resource=f"approval queue: order {order_id}",
                 order_id=order_id,
             )
@@ -357,7 +348,8 @@ def _ward_product_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 @login_required
 def ward_order(request: HttpRequest) -> HttpResponse:
     """A hospital unit's ward stock: bulk, no citizen, no grant; the unit pays."""
-    if not policy.may_order_ward_stock(request.user):
+    ctx = context_for_request(request)
+    if not policy.may_order_ward_stock(ctx):
         raise PermissionDenied
     choices = _ward_product_choices()
     data = request.POST if request.method == "POST" else None
@@ -371,7 +363,7 @@ def ward_order(request: HttpRequest) -> HttpResponse:
             if r.cleaned_data.get("product")
         ]
         try:
-            order, created = ward_order_place(actor=request.user, lines=lines, idempotency_key=key)
+            order, created = ward_order_place(ctx=ctx, lines=lines, idempotency_key=key)
         except DomainError as exc:
             errors = exc.texts()
         else:
@@ -385,8 +377,8 @@ def ward_order(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Ward order %(id)s is placed.") % {"id": order.pk})
             return HttpResponseRedirect(reverse("ward-order"))
     recent = (
-        order_queryset(user=request.user)
-        .filter(kind="ward", ordering_organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+        order_queryset(ctx=ctx)
+        .filter(kind="ward", ordering_organisation_id=ctx.organisation_id)
         .order_by("-placed_at", "-pk")[:10]
     )
     return render(

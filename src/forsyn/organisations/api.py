@@ -3,6 +3,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from forsyn.access import policy
+from forsyn.access.context import context_for_request
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, page
 from forsyn.core.errors import PermissionDenied
 from forsyn.organisations.choices import OrganisationKind
@@ -34,7 +35,7 @@ class OrganisationFilter(Schema):
 
 @router.get("", response=OrganisationPage, summary="List organisations")
 def organisations(request: HttpRequest, filters: Query[OrganisationFilter]) -> dict[str, object]:
-    if not policy.may_view_organisations(request.user):
+    if not policy.may_view_organisations(context_for_request(request)):
         raise PermissionDenied
     items, count = page(
         organisation_list(kind=filters.kind), limit=filters.limit, offset=filters.offset
