@@ -121,3 +121,14 @@ def no_cpr_in_logs() -> Iterator[LogLines]:
         # Name the lines without repeating the numbers in the test report.
         masked = [CPR_RUN.sub("<CPR>", line)[:300] for line in leaking]
         pytest.fail("CPR number in application log:\n" + "\n".join(masked), pytrace=False)
+
+
+# -- Property tests without a clock --------------------------------------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's default 200 ms deadline per example is a timing threshold: on a loaded
+    machine a pure calculation exceeded it and failed (DeadlineExceeded). Without it a property
+    test fails only on a wrong result."""
+    from hypothesis import settings
+
+    settings.register_profile("forsyn", deadline=None)
+    settings.load_profile("forsyn")
