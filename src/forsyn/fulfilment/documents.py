@@ -120,8 +120,13 @@ def barcode_svg(sscc: str) -> SafeString:
     code = barcode.get("gs1_128", "00" + sscc, writer=SVGWriter())
     code.write(out, options={"module_width": 0.35, "module_height": 22, "write_text": False})
     svg = out.getvalue().decode()
-    # Drop the XML prolog and DOCTYPE: the SVG goes inline in the label's HTML.
-    return mark_safe(svg[svg.index("<svg") :])  # noqa: S308 - digits only, from our own SSCC
+    # Inline in the label's HTML: no XML prolog or DOCTYPE, and fill as attributes (WeasyPrint
+    # does not read the `fill` property from a style attribute).
+    svg = svg[svg.index("<svg") :]
+    svg = svg.replace('style="fill:black;"', 'fill="black"').replace(
+        'style="fill:white"', 'fill="white"'
+    )
+    return mark_safe(svg)  # noqa: S308 - built from our own SSCC's digits
 
 
 def delivery_note_html(papers: ParcelPapers) -> str:
@@ -130,7 +135,8 @@ def delivery_note_html(papers: ParcelPapers) -> str:
         {
             "parcel": papers.parcel,
             "lines": papers.lines,
-            "order_ids": papers.order_ids,
+            "orders": len(papers.order_ids),
+            "numbers": ", ".join(str(i) for i in papers.order_ids),
             "sender": settings.FORSYN_PARCEL_SENDER,
             "printed_at": timezone.localtime(),
         },

@@ -29,11 +29,13 @@ def send_shipping_notice(payload: Mapping[str, Any]) -> None:
     )
     if parcel is None or parcel.citizen is None or not parcel.citizen.email:
         return
+    order_ids = sorted(o.pk for o in parcel.orders.all())
     with translation.override("da"):
         context = {
             "parcel": parcel,
             "citizen": parcel.citizen,
-            "order_ids": sorted(o.pk for o in parcel.orders.all()),
+            "orders": len(order_ids),
+            "numbers": ", ".join(str(i) for i in order_ids),
         }
         subject = render_to_string("fulfilment/email/shipped_subject.txt", context).strip()
         body = render_to_string("fulfilment/email/shipped.txt", context)

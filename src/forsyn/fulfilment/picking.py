@@ -4,7 +4,7 @@ The picker scans the product's GS1 DataMatrix (a handheld scanner types the stri
 and confirms the pieces found. The scan must name the pick line's product and lot; another lot
 of the same expiry is taken instead (re-allocated) when it has the pieces free, any other lot is
 refused with the lot to take. Fewer pieces than asked is a short pick: the missing pieces'
-allocation is released at once.
+allocation is released at once and the lot's on hand lowered by as many (they were not there).
 
 When every line of an order is confirmed the order is done: all found → the ledger's pick moves
 (on hand and allocated both down) and the order becomes `picked`; anything short → the picked
@@ -188,10 +188,14 @@ def _confirm(
         note = f"lot {lot.lot_number} → {other.lot_number}"
         line.lot = other
     short = line.quantity - quantity
+    missing: dict[int, int] = {}
     if short:
+        # The pieces were not in the bin: their allocation is released and the lot's on hand
+        # lowered by as many (an adjustment; a count finds them if they turn up), so they are
+        # not allocated again. On hand stays >= allocated: the release frees `short` first.
         if decision.reallocate_to is None:
             stock_lots_for_update([line.lot_id])
-        moves.append(
+        moves += [
             StockMove(
                 kind=MoveKind.RELEASE,
                 lot_id=line.lot_id,
@@ -201,13 +205,25 @@ def _confirm(
                 reason=SHORT_PICK,
                 actor=who,
                 at=moment,
-            )
-        )
+            ),
+            StockMove(
+                kind=MoveKind.ADJUSTMENT,
+                lot_id=line.lot_id,
+                on_hand_delta=-short,
+                order_id=order.pk,
+                order_line_id=line.order_line_id,
+                reason=f"{SHORT_PICK}: not in the bin",
+                actor=who,
+                at=moment,
+            ),
+        ]
         freed[line.lot_id] -= short
+        missing[line.lot_id] = -short
         note = "; ".join(n for n in (note, f"{short} short") if n)
     if moves:
         StockMove.objects.bulk_create(moves)
         _bulk_add({k: v for k, v in freed.items() if v}, "allocated_quantity")
+        _bulk_add(missing, "on_hand_quantity")
     line.picked_quantity = quantity
     line.confirmed_at = moment
     line.confirmed_by = who
@@ -258,8 +274,9 @@ def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.da
     taken: dict[int, int] = defaultdict(int)
     for pl in picked:
         taken[pl.lot_id] -= pl.picked_quantity or 0
-    _bulk_add(taken, "on_hand_quantity")
+    # Allocated first: on hand never drops below allocated, not even between the statements.
     _bulk_add(taken, "allocated_quantity")
+    _bulk_add(taken, "on_hand_quantity")
     order_transition(order, OrderStatus.PICKED, actor=actor, at=moment)
     return str(OrderStatus.PICKED)
 
