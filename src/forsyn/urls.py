@@ -20,6 +20,8 @@ urlpatterns = [
     path("godkendelser/", approval_queue, name="approvals"),
     path("godkendelser/<int:order_id>/", decide, name="decide"),
     path("afdelingslager/", ward_order, name="ward-order"),
+    # The warehouse (/lager/...) and an order's fulfilment timeline (/ordrer/<id>/forloeb/).
+    path("", include("forsyn.fulfilment.urls")),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),

@@ -52,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("citizen-search")
     if policy.may_use_economics(request.user):
         return redirect("economics:index")
+    if policy.may_operate_warehouse(request.user):
+        return redirect("fulfilment:home")
     return redirect("product-list")
 
 
