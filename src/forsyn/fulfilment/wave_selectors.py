@@ -251,7 +251,7 @@ def order_timeline(
         user=user, order_id=order_id, purpose=purpose, channel=channel, resource=resource
     )
     events = list(OrderEvent.objects.filter(order=order).order_by("at", "pk"))
-    parcels = list(Parcel.objects.filter(links__order=order).order_by("pk"))
+    parcels = list(Parcel.objects.filter(links__order=order).exclude(sscc="").order_by("pk"))
     parcel_events = list(
         ParcelEvent.objects.filter(parcel__in=parcels).select_related("parcel").order_by("at", "pk")
     )
