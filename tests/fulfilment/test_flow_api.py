@@ -277,16 +277,9 @@ def delivered_event(tracking: str, event_id: str = "ev-1") -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("case", "detail"),
-    [
-        ("unsigned", "signature_missing"),
-        ("wrong secret", "signature_bad"),
-        ("body changed", "signature_bad"),
-        ("stale", "signature_stale"),
-        ("bearer token only", "signature_missing"),
-    ],
+    "case", ["unsigned", "wrong secret", "body changed", "stale", "bearer token only", "bad body"]
 )
-def test_a_bad_signature_is_401_and_saves_nothing(fl: Flow, case: str, detail: str) -> None:
+def test_a_bad_signature_is_401_and_saves_nothing(fl: Flow, case: str) -> None:
     tracking, bags = shipped_tracking(fl)
     body = delivered_event(tracking)
     if case == "unsigned":
@@ -304,9 +297,11 @@ def test_a_bad_signature_is_401_and_saves_nothing(fl: Flow, case: str, detail: s
         )
     elif case == "stale":
         answer = carrier_post(body, at=timezone.now() - dt.timedelta(minutes=6))
+    elif case == "bad body":  # unsigned and not even valid: still 401, the body is not read
+        answer = Client().post("/api/v1/carrier/events", "{", content_type="application/json")
     else:
         answer = Api(fl.operator).post("/carrier/events", body)
-    assert (answer.status_code, answer.json()) == (401, {"detail": detail})
+    assert (answer.status_code, answer.json()) == (401, {"detail": "Unauthorized"})
     assert ParcelEvent.objects.filter(source="carrier").count() == 0
     bags.refresh_from_db()
     assert bags.status == "shipped"

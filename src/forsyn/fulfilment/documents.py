@@ -105,9 +105,17 @@ def parcel_papers(*, actor: User, parcel_id: int, document: str) -> ParcelPapers
         for key, pl in rows.items()
     ]
     order_ids = sorted({ln.order_id for ln in lines})
-    log_recipients_read(
-        actor=actor, parcels=[parcel], channel="page", resource=f"{document}: parcel {parcel.pk}"
-    )
+    if document == "label":
+        log_recipients_read(
+            actor=actor, parcels=[parcel], channel="page", resource=f"label: parcel {parcel.pk}"
+        )
+    else:
+        log_recipients_read(
+            actor=actor,
+            parcels=[parcel],
+            channel="page",
+            resource=f"delivery note: parcel {parcel.pk}",
+        )
     return ParcelPapers(parcel, lines, order_ids)
 
 
@@ -131,7 +139,7 @@ def barcode_svg(sscc: str) -> SafeString:
 
 def delivery_note_html(papers: ParcelPapers) -> str:
     return render_to_string(
-        "fulfilment/delivery_note.html",
+        "fulfilment/delivery_note_pdf.html",
         {
             "parcel": papers.parcel,
             "lines": papers.lines,
@@ -146,7 +154,7 @@ def delivery_note_html(papers: ParcelPapers) -> str:
 def label_html(papers: ParcelPapers) -> str:
     parcel = papers.parcel
     return render_to_string(
-        "fulfilment/label.html",
+        "fulfilment/label_pdf.html",
         {
             "parcel": parcel,
             "sender": settings.FORSYN_PARCEL_SENDER,
