@@ -86,10 +86,16 @@ def test_the_walk_through_the_pages(fl: Flow, django_capture_on_commit_callbacks
         {"pick_line": first.pk, "scan": scan(fl.w.bag.gtin, "B1", "270930"), "quantity": 10},
         headers={"HX-Request": "true"},
     )
-    assert wrong.status_code == 422
+    assert wrong.status_code == 200  # htmx swaps only a 2xx answer
     text = wrong.content.decode()
     assert text.startswith('<div id="pick-panel">')  # the panel only: htmx swaps it
     assert "Det er ikke det produkt, der skal plukkes: scan GTIN 5700000000028." in text
+    plain = client.post(
+        f"/lager/boelger/{wave.pk}/pluk/",
+        {"pick_line": first.pk, "scan": scan(fl.w.bag.gtin, "B1", "270930"), "quantity": 10},
+    )
+    assert plain.status_code == 422  # without JavaScript: the whole page, refused
+    assert "<h1>Pluk bølge" in plain.content.decode()
     for line in PickLine.objects.order_by("sequence"):
         answer = client.post(
             f"/lager/boelger/{wave.pk}/pluk/",

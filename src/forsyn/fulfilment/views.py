@@ -233,8 +233,10 @@ def pick(request: HttpRequest, wave_id: int) -> HttpResponse:
     left = sum(1 for pl in wave_pick_lines(w) if pl.confirmed_at is None)
     context = {"wave": w, "line": line, "form": form, "left": left}
     template = "fulfilment/_pick.html" if _htmx(request) else "fulfilment/pick.html"
-    status = 422 if form is not None and form.errors else 200
-    return render(request, template, context, status=status)
+    # htmx swaps only a 2xx answer, so the refused scan's panel comes back as 200 to htmx;
+    # a plain form post gets 422.
+    refused = form is not None and bool(form.errors)
+    return render(request, template, context, status=422 if refused and not _htmx(request) else 200)
 
 
 # -- Hole-cutting -----------------------------------------------------------------------------
