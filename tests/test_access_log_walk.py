@@ -22,12 +22,12 @@ from django.utils import timezone
 from forsyn.api import api
 from forsyn.audit.models import AccessLogEntry
 from forsyn.citizens.models import Representative
+from forsyn.core.models import JobRun
+from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
 from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_order_place
 from forsyn.organisations.models import User
 from forsyn.organisations.services import token_create
-from forsyn.core.models import JobRun
-from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
 from tests import factories as f
 from tests.fulfilment.walk import carrier_events_post, warehouse_flow, warehouse_stocked
 
@@ -200,7 +200,10 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
             warehouse_stocked(w),
             w.api("wh").post(
                 "/waves",
-                {"warehouse": "FSC", "cutoff": (timezone.now() + dt.timedelta(minutes=1)).isoformat()},
+                {
+                    "warehouse": "FSC",
+                    "cutoff": (timezone.now() + dt.timedelta(minutes=1)).isoformat(),
+                },
             ),
         )[1],
         201,
@@ -452,7 +455,8 @@ PAGE_ROUTES: dict[str, Expectation] = {
     "lager/koersel/<int:run_id>/": NoPersonalData(
         "a wave job's status",
         lambda w: w.page("wh").get(
-            f"/lager/koersel/{JobRun.objects.create(kind='fulfilment.wave', started_by=w.users['wh']).pk}/"
+            "/lager/koersel/"
+            f"{JobRun.objects.create(kind='fulfilment.wave', started_by=w.users['wh']).pk}/"
         ),
         200,
     ),
@@ -495,7 +499,9 @@ PAGE_ROUTES: dict[str, Expectation] = {
         WAREHOUSE_PURPOSE,
     ),
     "lager/pakker/<int:parcel_id>/label.pdf": Logs(
-        lambda w: w.page("wh").get(f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"),
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"
+        ),
         200,
         [("ann", "view")],
         WAREHOUSE_PURPOSE,

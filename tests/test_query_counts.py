@@ -176,9 +176,15 @@ def _grant_body(w: CountWorld, month: int) -> dict[str, Any]:
 ACTION = "an action on one object (POST/PATCH), not a list or a detail read"
 
 
+def _wave_run(w: CountWorld) -> int:
+    run, _ = JobRun.objects.get_or_create(kind="fulfilment.wave", started_by=w.users["wh"])
+    return int(run.pk)
+
+
 def _waved(w: CountWorld) -> Any:
     warehouse_flow(w)
     return w.page("wh").get("/lager/")
+
 
 # -- The API: (method, path under /api/v1) -> row --------------------------------------------------
 API_COUNTS: dict[tuple[str, str], Row] = {
@@ -283,9 +289,7 @@ PAGE_COUNTS: dict[str, Row] = {
     ),
     "lager/": Count(lambda w: w.page("wh").get("/lager/"), 200, 10, warmup=_waved),
     "lager/koersel/<int:run_id>/": Count(
-        lambda w: w.page("wh").get(
-            f"/lager/koersel/{JobRun.objects.get_or_create(kind='fulfilment.wave', started_by=w.users['wh'])[0].pk}/"
-        ),
+        lambda w: w.page("wh").get(f"/lager/koersel/{_wave_run(w)}/"),
         200,
         6,
     ),
@@ -321,7 +325,9 @@ PAGE_COUNTS: dict[str, Row] = {
         10,
     ),
     "lager/pakker/<int:parcel_id>/label.pdf": Count(
-        lambda w: w.page("wh").get(f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"),
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"
+        ),
         200,
         10,
     ),

@@ -271,9 +271,7 @@ AXES_LOCKOUT_CALLABLE = "forsyn.web.login.lockout_response"
 FORSYN_WAVE_CUTOFF = env_str("FORSYN_WAVE_CUTOFF", "14:00")
 FORSYN_GS1_COMPANY_PREFIX = env_str("FORSYN_GS1_COMPANY_PREFIX", "5790002")
 FORSYN_SSCC_EXTENSION_DIGIT = int(env_str("FORSYN_SSCC_EXTENSION_DIGIT", "3"))
-FORSYN_CARRIER_ADAPTER = env_str(
-    "FORSYN_CARRIER_ADAPTER", "forsyn.fulfilment.carrier.LocalCarrier"
-)
+FORSYN_CARRIER_ADAPTER = env_str("FORSYN_CARRIER_ADAPTER", "forsyn.fulfilment.carrier.LocalCarrier")
 FORSYN_CARRIER_WEBHOOK_SECRET = env_str(
     "FORSYN_CARRIER_WEBHOOK_SECRET",
     hashlib.sha256(f"carrier-webhook:{SECRET_KEY}".encode()).hexdigest(),

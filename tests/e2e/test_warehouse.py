@@ -44,7 +44,9 @@ def world(settings: Any) -> dict[str, Any]:
     contract = f.ContractFactory(ends_on=timezone.localdate() + dt.timedelta(days=800))
     f.price(contract, bag, "27.5000", dt.date(2023, 6, 1))
     f.price(contract, plate, "41.0000", dt.date(2023, 6, 1))
-    grant = f.GrantFactory(citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400))
+    grant = f.GrantFactory(
+        citizen=citizen, valid_from=timezone.localdate() - dt.timedelta(days=400)
+    )
     f.GrantLineFactory(grant=grant, product=bag, pieces_per_month=30)
     f.GrantLineFactory(grant=grant, product=plate, pieces_per_month=10, hole_size_mm=25)
     caseworker = f.make_user("caseworker", aarhus, username="cw")
@@ -58,7 +60,9 @@ def world(settings: Any) -> dict[str, Any]:
     # Placed yesterday: before any cut-off today's wave can have.
     Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - dt.timedelta(days=1))
     provider = f.OrganisationFactory(kind="logistics_provider", code="LOGI", name="Lagerhuset")
-    Warehouse.objects.create(code="FSC", name="FSC-lageret", kind="consignment", organisation=provider)
+    Warehouse.objects.create(
+        code="FSC", name="FSC-lageret", kind="consignment", organisation=provider
+    )
     f.make_user("warehouse_operator", provider, username="lager")
     return {"order": order}
 

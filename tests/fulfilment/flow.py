@@ -52,7 +52,9 @@ def flow_world() -> Flow:
     return Flow(w, karen, bo, unit)
 
 
-def stock(fl: Flow, *lines: tuple[Product, str, str, int], bins: dict[str, str] | None = None) -> None:
+def stock(
+    fl: Flow, *lines: tuple[Product, str, str, int], bins: dict[str, str] | None = None
+) -> None:
     """Receive lots (product, lot, expiry YYMMDD, pieces) and put them in bins by lot number."""
     stock_receive(
         actor=fl.operator,

@@ -40,7 +40,9 @@ def ready(fl: Flow) -> tuple[Order, Order]:
     return order(fl, fl.karen, {w.bag: 60}), order(fl, fl.karen, {w.plate: 10}, hole=25)
 
 
-def carrier_post(body: Any, *, secret: str = SECRET, at: dt.datetime | None = None, **over: str) -> Any:
+def carrier_post(
+    body: Any, *, secret: str = SECRET, at: dt.datetime | None = None, **over: str
+) -> Any:
     raw = json.dumps(body).encode()
     stamp = str(int((at or timezone.now()).timestamp()))
     headers = {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, raw), **over}
@@ -151,8 +153,18 @@ def test_wave_pick_cut_pack_ship_deliver_through_the_api(fl: Flow) -> None:
     delivered = carrier_post(
         {
             "events": [
-                {"id": "ev-1", "tracking_number": tracking, "status": "in_transit", "at": "2026-03-04T08:00:00+01:00"},
-                {"id": "ev-2", "tracking_number": tracking, "status": "delivered", "at": "2026-03-04T13:10:00+01:00"},
+                {
+                    "id": "ev-1",
+                    "tracking_number": tracking,
+                    "status": "in_transit",
+                    "at": "2026-03-04T08:00:00+01:00",
+                },
+                {
+                    "id": "ev-2",
+                    "tracking_number": tracking,
+                    "status": "delivered",
+                    "at": "2026-03-04T13:10:00+01:00",
+                },
             ]
         }
     )
@@ -237,7 +249,10 @@ def test_only_warehouse_staff_make_waves_pick_pack_and_ship(
     ]
     expected = 401 if user is None else 403
     assert [a.status_code for a in answers] == [expected] * len(answers)
-    assert (StockMove.objects.count(), list(Order.objects.values_list("status", flat=True))) == before
+    assert (
+        StockMove.objects.count(),
+        list(Order.objects.values_list("status", flat=True)),
+    ) == before
 
 
 def test_another_warehouse_s_wave_is_not_found(fl: Flow) -> None:
@@ -250,7 +265,9 @@ def test_another_warehouse_s_wave_is_not_found(fl: Flow) -> None:
     wave, line = Wave.objects.get(), PickLine.objects.first()
     assert line is not None
     assert api.get(f"/waves/{wave.pk}").status_code == 404
-    assert api.post(f"/pick-lines/{line.pk}/confirm", {"scan": "x", "quantity": 1}).status_code == 404
+    assert (
+        api.post(f"/pick-lines/{line.pk}/confirm", {"scan": "x", "quantity": 1}).status_code == 404
+    )
     assert api.post(f"/parcels/{Parcel.objects.get().pk}/ship", {}).status_code == 404
 
 
@@ -262,7 +279,9 @@ def shipped_tracking(fl: Flow) -> tuple[str, Order]:
     api = Api(fl.operator)
     api.post("/waves", {"warehouse": "FSC", "cutoff": CUTOFF.isoformat()})
     for line in PickLine.objects.order_by("sequence"):
-        api.post(f"/pick-lines/{line.pk}/confirm", {"scan": scan_of(line.lot), "quantity": line.quantity})
+        api.post(
+            f"/pick-lines/{line.pk}/confirm", {"scan": scan_of(line.lot), "quantity": line.quantity}
+        )
     api.post(f"/hole-cut-tasks/{HoleCutTask.objects.get().pk}/confirm", {"pieces": 10})
     api.post(f"/waves/{Wave.objects.get().pk}/pack", {})
     return api.post(f"/parcels/{Parcel.objects.get().pk}/ship", {}).json()["tracking_number"], bags
@@ -271,7 +290,12 @@ def shipped_tracking(fl: Flow) -> tuple[str, Order]:
 def delivered_event(tracking: str, event_id: str = "ev-1") -> dict[str, Any]:
     return {
         "events": [
-            {"id": event_id, "tracking_number": tracking, "status": "delivered", "at": "2026-03-04T13:10:00Z"}
+            {
+                "id": event_id,
+                "tracking_number": tracking,
+                "status": "delivered",
+                "at": "2026-03-04T13:10:00Z",
+            }
         ]
     }
 
@@ -332,7 +356,16 @@ def test_carrier_event_refusals(fl: Flow) -> None:
         },
     )
     bad_status = carrier_post(
-        {"events": [{"id": "x", "tracking_number": tracking, "status": "lost", "at": "2026-03-04T13:10:00Z"}]}
+        {
+            "events": [
+                {
+                    "id": "x",
+                    "tracking_number": tracking,
+                    "status": "lost",
+                    "at": "2026-03-04T13:10:00Z",
+                }
+            ]
+        }
     )
     assert (bad_status.status_code, bad_status.json()["detail"][0]["loc"]) == (
         422,
@@ -348,11 +381,24 @@ def test_carrier_event_refusals(fl: Flow) -> None:
 def test_a_returned_parcel_is_received_back_through_the_api(fl: Flow) -> None:
     tracking, bags = shipped_tracking(fl)
     returned = carrier_post(
-        {"events": [{"id": "r", "tracking_number": tracking, "status": "returned", "at": "2026-03-06T10:00:00Z"}]}
+        {
+            "events": [
+                {
+                    "id": "r",
+                    "tracking_number": tracking,
+                    "status": "returned",
+                    "at": "2026-03-06T10:00:00Z",
+                }
+            ]
+        }
     )
     assert returned.json() == {"applied": 1, "recorded": 1, "repeated": 0}
     parcel = Parcel.objects.get()
     answer = Api(fl.operator).post(f"/parcels/{parcel.pk}/return", {"disposition": "quarantine"})
-    assert answer.json() == {"id": parcel.pk, "status": "returned", "return_disposition": "quarantine"}
+    assert answer.json() == {
+        "id": parcel.pk,
+        "status": "returned",
+        "return_disposition": "quarantine",
+    }
     again = Api(fl.operator).post(f"/parcels/{parcel.pk}/return", {"disposition": "stock"})
     assert (again.status_code, again.json()["detail"][0]["code"]) == (422, "return_not_expected")

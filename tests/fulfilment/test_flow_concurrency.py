@@ -92,13 +92,15 @@ def test_a_wave_and_a_cancel_at_once_never_over_allocate_or_lose_stock(on_postgr
     assert ledger_matches_totals() == []
     # Picking the wave: the cancelled order's line (if the wave took it) is refused, the
     # others are picked; the stock adds up.
+    refused = []
     for line in PickLine.objects.order_by("sequence"):
         try:
             pick_line_confirm(
                 actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
             )
         except DomainError as exc:
-            assert (line.order_id, exc.code) == (victim.pk, "order_not_pickable")
+            refused.append((line.order_id, exc.code))
+    assert refused in ([], [(victim.pk, "order_not_pickable")])
     lot.refresh_from_db()
     assert (lot.on_hand_quantity, lot.allocated_quantity) == (910, 0)
     assert StockMove.objects.filter(kind="pick").count() == 3

@@ -69,11 +69,16 @@ def test_wave_cutoff(now: dt.datetime, cutoff: dt.datetime) -> None:
     assert wave_cutoff(now) == cutoff
 
 
-@given(st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31)))
-def test_the_cutoff_is_on_a_working_day_never_before_today(naive: dt.datetime) -> None:
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2025, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+        max_value=dt.datetime(2028, 12, 31),  # noqa: DTZ001
+        timezones=st.just(CPH),
+    )
+)
+def test_the_cutoff_is_on_a_working_day_never_before_today(now: dt.datetime) -> None:
     from forsyn.core.calendar import is_working_day
 
-    now = naive.replace(tzinfo=CPH)
     cut = wave_cutoff(now, at=dt.time(14))
     assert is_working_day(cut.date())
     assert cut.date() >= now.date()
@@ -128,7 +133,11 @@ def o(order_id: int, citizen: int | None = 1, **kw: str | int) -> OrderToShip:
         ),
         # Ward stock: all of one hospital unit's orders in bulk, another unit apart.
         (
-            [o(1, None, organisation_id=9), o(2, None, organisation_id=9), o(3, None, organisation_id=8)],
+            [
+                o(1, None, organisation_id=9),
+                o(2, None, organisation_id=9),
+                o(3, None, organisation_id=8),
+            ],
             [(1, 2), (3,)],
         ),
     ],
@@ -170,7 +179,15 @@ def test_consolidation_properties(orders: list[OrderToShip]) -> None:
     assert len({next(iter(k)) for k in keys}) == len(plans)
     # One citizen per parcel, never a ward order with a citizen's.
     for p in plans:
-        assert len({(by_id[i].kind, by_id[i].citizen_id if by_id[i].kind == "citizen" else None) for i in p.order_ids}) == 1
+        assert (
+            len(
+                {
+                    (by_id[i].kind, by_id[i].citizen_id if by_id[i].kind == "citizen" else None)
+                    for i in p.order_ids
+                }
+            )
+            == 1
+        )
     # Deterministic, whatever order the orders come in.
     assert consolidate(list(reversed(orders))) == plans
 
@@ -182,7 +199,9 @@ TARGET = PickTarget("5700000000011", 7, "B1", dt.date(2027, 9, 30), 30)
 GTINS = ["05700000000011", "5700000000011"]
 
 
-def seen(expires: dt.date = dt.date(2027, 9, 30), status: str = "available", free: int = 100) -> LotSeen:
+def seen(
+    expires: dt.date = dt.date(2027, 9, 30), status: str = "available", free: int = 100
+) -> LotSeen:
     return LotSeen(8, expires, status, free)
 
 
@@ -199,10 +218,46 @@ def seen(expires: dt.date = dt.date(2027, 9, 30), status: str = "available", fre
         # Another lot with the same expiry, free pieces: re-allocated.
         (GTINS, "B2", dt.date(2027, 9, 30), 30, seen(), None, "scan", 8),
         # ... but not a later (or earlier) one: FEFO decides which lot goes.
-        (GTINS, "B2", dt.date(2028, 1, 31), 30, seen(dt.date(2028, 1, 31)), "wrong_lot", "scan", None),
-        (GTINS, "B2", dt.date(2027, 6, 30), 30, seen(dt.date(2027, 6, 30)), "wrong_lot", "scan", None),
-        (GTINS, "B2", dt.date(2027, 9, 30), 30, seen(status="quarantined"), "lot_blocked", "scan", None),
-        (GTINS, "B2", dt.date(2027, 9, 30), 30, seen(status="recalled"), "lot_blocked", "scan", None),
+        (
+            GTINS,
+            "B2",
+            dt.date(2028, 1, 31),
+            30,
+            seen(dt.date(2028, 1, 31)),
+            "wrong_lot",
+            "scan",
+            None,
+        ),
+        (
+            GTINS,
+            "B2",
+            dt.date(2027, 6, 30),
+            30,
+            seen(dt.date(2027, 6, 30)),
+            "wrong_lot",
+            "scan",
+            None,
+        ),
+        (
+            GTINS,
+            "B2",
+            dt.date(2027, 9, 30),
+            30,
+            seen(status="quarantined"),
+            "lot_blocked",
+            "scan",
+            None,
+        ),
+        (
+            GTINS,
+            "B2",
+            dt.date(2027, 9, 30),
+            30,
+            seen(status="recalled"),
+            "lot_blocked",
+            "scan",
+            None,
+        ),
         (GTINS, "B2", dt.date(2027, 9, 30), 30, seen(free=29), "lot_short", "scan", None),
         (GTINS, "B2", dt.date(2027, 9, 30), 29, seen(free=29), None, "scan", 8),
         # The label's expiry must be the lot's.
@@ -319,7 +374,8 @@ def test_sscc_known_value() -> None:
 def test_sscc_check_digit_properties(extension: int, prefix: str, data: st.DataObject) -> None:
     serial = data.draw(st.integers(0, serial_capacity(prefix) - 1))
     value = sscc_build(extension_digit=extension, company_prefix=prefix, serial=serial)
-    assert len(value) == 18 and value.isdigit()
+    assert len(value) == 18
+    assert value.isdigit()
     assert value.startswith(f"{extension}{prefix}")
     assert int(value[1 + len(prefix) : 17]) == serial
     assert sscc_is_valid(value)
@@ -334,7 +390,13 @@ def test_sscc_check_digit_properties(extension: int, prefix: str, data: st.DataO
 
 @pytest.mark.parametrize(
     ("extension", "prefix", "serial"),
-    [(10, "5790002", 1), (3, "579000", 1), (3, "57900021234", 1), (3, "579000A", 1), (3, "5790002", 10**9)],
+    [
+        (10, "5790002", 1),
+        (3, "579000", 1),
+        (3, "57900021234", 1),
+        (3, "579000A", 1),
+        (3, "5790002", 10**9),
+    ],
 )
 def test_sscc_refuses_what_does_not_fit(extension: int, prefix: str, serial: int) -> None:
     with pytest.raises(SsccError):

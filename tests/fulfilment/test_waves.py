@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
-from forsyn.core.models import JobRun, OutboxMessage
+from forsyn.core.models import JobRun
 from forsyn.core.outbox import outbox_dispatch
-from forsyn.fulfilment.documents import delivery_note_html, label_html, parcel_papers, to_pdf
 from forsyn.fulfilment.choices import ParcelStatus
+from forsyn.fulfilment.documents import delivery_note_html, label_html, parcel_papers, to_pdf
 from forsyn.fulfilment.models import (
     HoleCutTask,
     Parcel,
@@ -107,7 +107,12 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     assert statuses(k1, k2, b1, ward, late) == ["allocated"] * 4 + ["approved"]
     parcels = list(Parcel.objects.order_by("number"))
     assert [
-        (p.number, sorted(p.orders.values_list("pk", flat=True)), p.delivery_name, p.delivery_street)
+        (
+            p.number,
+            sorted(p.orders.values_list("pk", flat=True)),
+            p.delivery_name,
+            p.delivery_street,
+        )
         for p in parcels
     ] == [
         (1, [k1.pk, k2.pk], "Karen Mortensen", "Algade 1"),
@@ -118,7 +123,13 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     # Route order: bin A-01 (plates) before B-07 (bags), then by parcel.
     lines = list(PickLine.objects.order_by("sequence"))
     assert [
-        (ln.sequence, ln.order_id, ln.location.code if ln.location else None, ln.quantity, ln.hole_size_mm)
+        (
+            ln.sequence,
+            ln.order_id,
+            ln.location.code if ln.location else None,
+            ln.quantity,
+            ln.hole_size_mm,
+        )
         for ln in lines
     ] == [
         (1, k2.pk, "A-01", 10, 25),
@@ -183,10 +194,15 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     papers = parcel_papers(actor=fl.operator, parcel_id=parcels[0].pk, document="label")
     with translation.override("da"):
         note, label = delivery_note_html(papers), label_html(papers)
-    assert w.plate.name in note and "P1" in note and "25 mm" in note
+    assert w.plate.name in note
+    assert "P1" in note
+    assert "25 mm" in note
     assert "Algade 1" not in note
-    assert "Algade 1" in label and "Karen Mortensen" in label
-    assert w.plate.name not in label and w.plate.gtin not in label and "stomi" not in label.lower()
+    assert "Algade 1" in label
+    assert "Karen Mortensen" in label
+    assert w.plate.name not in label
+    assert w.plate.gtin not in label
+    assert "stomi" not in label.lower()
     assert to_pdf(label).startswith(b"%PDF-")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,12 +215,15 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     assert statuses(k1, k2, b1, ward) == ["shipped"] * 4
     assert ParcelOrder.objects.filter(is_open=True).count() == 0
     # One notice per citizen parcel (none for the ward), in Danish, without product names.
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["karen@example.dk"], "Din pakke er på vej")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["karen@example.dk"], "Din pakke er på vej")
+    ]
     karen_mail = next(m for m in mail.outbox if m.to == ["karen@example.dk"])
     assert karen_mail.body.startswith("Kære Karen")
     assert f"Dine bestillinger nr. {k1.pk}, {k2.pk} er sendt i én pakke." in karen_mail.body
     assert f"Sporingsnummer: {shipped[0].tracking_number}" in karen_mail.body
-    assert w.plate.name not in karen_mail.body and w.bag.name not in karen_mail.body
+    assert w.plate.name not in karen_mail.body
+    assert w.bag.name not in karen_mail.body
 
     events = [
         CarrierEvent("e1", shipped[0].tracking_number, "in_transit", NOW + dt.timedelta(hours=1)),
@@ -212,7 +231,12 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
         CarrierEvent("e3", shipped[1].tracking_number, "failed", NOW + dt.timedelta(hours=20)),
     ]
     done = carrier_events_apply(events=events, received_at=NOW + dt.timedelta(hours=21))
-    assert (done.applied, done.recorded, done.repeated, done.delivered) == (3, 3, 0, [parcels[0].pk])
+    assert (done.applied, done.recorded, done.repeated, done.delivered) == (
+        3,
+        3,
+        0,
+        [parcels[0].pk],
+    )
     assert statuses(k1, k2, b1, ward) == ["delivered", "delivered", "shipped", "shipped"]
     delivered = Parcel.objects.get(pk=parcels[0].pk)
     assert (delivered.status, delivered.delivered_at) == ("delivered", NOW + dt.timedelta(hours=20))
@@ -225,7 +249,11 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     # Staff see the order's fulfilment timeline.
     agent = f.make_user("service_agent", f.service_centre())
     _, tl_parcels, entries = order_timeline(
-        user=agent, order_id=k2.pk, purpose="Borger spørger til pakken", channel="page", resource="t"
+        user=agent,
+        order_id=k2.pk,
+        purpose="Borger spørger til pakken",
+        channel="page",
+        resource="t",
     )
     assert [p.pk for p in tl_parcels] == [parcels[0].pk]
     # Oldest first; at one moment the order's move before its parcel's.
@@ -294,7 +322,10 @@ def test_two_waves_never_take_one_order(fl: Flow) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         ParcelOrder.objects.create(
             parcel=Parcel.objects.create(
-                wave=link.parcel.wave, number=9, citizen=fl.karen, delivery_type="registered_address"
+                wave=link.parcel.wave,
+                number=9,
+                citizen=fl.karen,
+                delivery_type="registered_address",
             ),
             order_id=link.order_id,
         )
@@ -316,18 +347,48 @@ def test_wrong_product_or_lot_is_refused_in_danish_and_saves_nothing(fl: Flow) -
     line = PickLine.objects.get(wave=wave)
     assert line.lot.lot_number == "B1"
     cases = [
-        (scan(w.plate.gtin, "P1", "280229"), 30, "scan", "wrong_product",
-         f"Det er ikke det produkt, der skal plukkes: scan GTIN {w.bag.gtin}."),
-        (scan(w.bag.gtin, "LATER", "280131"), 30, "scan", "wrong_lot",
-         "Forkert batch: pluk batch B1, som udløber 2027-09-30."),
-        (scan(w.bag.gtin, "NOPE", "270930"), 30, "scan", "lot_not_in_stock",
-         "Den scannede batch findes ikke på lageret: pluk batch B1."),
-        (scan(w.bag.gtin, "B1", "271031"), 30, "scan", "scan_expiry_mismatch",
-         "Den scannede udløbsdato passer ikke til batchen på lageret."),
-        (scan(w.bag.gtin, "B1", "270930"), 31, "quantity", "bad_pick_quantity",
-         "Antallet plukket skal være et helt tal fra 0 til 30."),
-        ("(01)05700000000012(17)270930(10)B1", 30, "scan", "bad_check_digit",
-         "GTIN-nummerets kontrolciffer er forkert."),
+        (
+            scan(w.plate.gtin, "P1", "280229"),
+            30,
+            "scan",
+            "wrong_product",
+            f"Det er ikke det produkt, der skal plukkes: scan GTIN {w.bag.gtin}.",
+        ),
+        (
+            scan(w.bag.gtin, "LATER", "280131"),
+            30,
+            "scan",
+            "wrong_lot",
+            "Forkert batch: pluk batch B1, som udløber 2027-09-30.",
+        ),
+        (
+            scan(w.bag.gtin, "NOPE", "270930"),
+            30,
+            "scan",
+            "lot_not_in_stock",
+            "Den scannede batch findes ikke på lageret: pluk batch B1.",
+        ),
+        (
+            scan(w.bag.gtin, "B1", "271031"),
+            30,
+            "scan",
+            "scan_expiry_mismatch",
+            "Den scannede udløbsdato passer ikke til batchen på lageret.",
+        ),
+        (
+            scan(w.bag.gtin, "B1", "270930"),
+            31,
+            "quantity",
+            "bad_pick_quantity",
+            "Antallet plukket skal være et helt tal fra 0 til 30.",
+        ),
+        (
+            "(01)05700000000012(17)270930(10)B1",
+            30,
+            "scan",
+            "bad_check_digit",
+            "GTIN-nummerets kontrolciffer er forkert.",
+        ),
     ]
     before = (StockMove.objects.count(), totals())
     for text, quantity, field, code, danish in cases:
@@ -411,7 +472,10 @@ def test_a_short_pick_back_orders_the_order_and_releases_the_rest(fl: Flow) -> N
     line = PickLine.objects.get(order=bo)
     pick_line_confirm(actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=10)
     result = wave_pack(actor=fl.operator, wave_id=wave.pk)
-    assert ([p.delivery_name for p in result.packed], [p.delivery_name for p in result.cancelled]) == (
+    assert (
+        [p.delivery_name for p in result.packed],
+        [p.delivery_name for p in result.cancelled],
+    ) == (
         ["Bo Hansen"],
         ["Karen Mortensen"],
     )
@@ -439,7 +503,10 @@ def test_pick_line_already_confirmed_or_order_cancelled(fl: Flow) -> None:
     )
     with pytest.raises(DomainError) as caught:
         pick_line_confirm(
-            actor=fl.operator, pick_line_id=pick_all_for.pk, scan=scan_of(pick_all_for.lot), quantity=30
+            actor=fl.operator,
+            pick_line_id=pick_all_for.pk,
+            scan=scan_of(pick_all_for.lot),
+            quantity=30,
         )
     assert caught.value.code == "pick_line_done"
     # Bo cancels while the wave is being picked: his stock goes back, his line is refused.
@@ -449,7 +516,9 @@ def test_pick_line_already_confirmed_or_order_cancelled(fl: Flow) -> None:
     outbox_dispatch(now=timezone.now() + dt.timedelta(seconds=1))
     line = PickLine.objects.get(order=bo)
     with pytest.raises(DomainError) as caught:
-        pick_line_confirm(actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30)
+        pick_line_confirm(
+            actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
+        )
     assert (caught.value.code, caught.value.fields["order"].params["status"]) == (
         "order_not_pickable",
         OrderStatus.CANCELLED.label,
@@ -562,15 +631,21 @@ def test_a_returned_parcel_goes_back_to_stock_or_quarantine(
     assert totals() == {"B1": (40, 0)}  # nothing moves until the parcel is back
     StockLot.objects.update(status=lot_status)
     parcel = parcel_return_receive(
-        actor=fl.operator, parcel_id=parcel.pk, disposition=disposition, at=NOW + dt.timedelta(days=5)
+        actor=fl.operator,
+        parcel_id=parcel.pk,
+        disposition=disposition,
+        at=NOW + dt.timedelta(days=5),
     )
     expected = "stock" if lot_totals[1] == 0 else "quarantine"
     assert (parcel.status, parcel.return_disposition) == ("returned", expected)
-    assert list(
-        StockMove.objects.filter(reason__endswith=f"returned parcel {parcel.sscc}")
-        .order_by("pk")
-        .values_list("kind", "on_hand_delta", "allocated_delta")
-    ) == moves
+    assert (
+        list(
+            StockMove.objects.filter(reason__endswith=f"returned parcel {parcel.sscc}")
+            .order_by("pk")
+            .values_list("kind", "on_hand_delta", "allocated_delta")
+        )
+        == moves
+    )
     assert totals() == {"B1": lot_totals}
     assert ledger_matches_totals() == []
     with pytest.raises(DomainError) as caught:
@@ -583,7 +658,9 @@ def test_a_returned_parcel_goes_back_to_stock_or_quarantine(
 
 def test_wave_statement_count_does_not_grow_with_orders(fl: Flow) -> None:
     w = fl.w
-    stock(fl, (w.bag, "B1", "270930", 10_000), (w.plate, "P1", "280229", 10_000), bins={"B1": "B-07"})
+    stock(
+        fl, (w.bag, "B1", "270930", 10_000), (w.plate, "P1", "280229", 10_000), bins={"B1": "B-07"}
+    )
     citizens = [f.CitizenFactory() for _ in range(30)]
 
     def orders(n: int) -> None:

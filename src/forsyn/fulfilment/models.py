@@ -350,8 +350,7 @@ class PickLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="pickline_quantity_pos"),
             models.CheckConstraint(
-                condition=Q(picked_quantity__isnull=True)
-                | Q(picked_quantity__lte=F("quantity")),
+                condition=Q(picked_quantity__isnull=True) | Q(picked_quantity__lte=F("quantity")),
                 name="pickline_picked_within_quantity",
             ),
             models.CheckConstraint(

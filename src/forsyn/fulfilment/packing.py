@@ -152,10 +152,7 @@ def wave_pack(
                 ]
             )
             packed_orders = [
-                o
-                for p in ready
-                for o in members[p.pk]
-                if o.status not in LEFT_THE_WAVE
+                o for p in ready for o in members[p.pk] if o.status not in LEFT_THE_WAVE
             ]
             orders_transition(
                 sorted(packed_orders, key=lambda o: o.pk),

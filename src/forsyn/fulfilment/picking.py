@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forsyn.access import policy
-from forsyn.core.errors import DomainError, NotFound, PermissionDenied
+from forsyn.core.errors import DomainError, NotFound, Param, PermissionDenied
 from forsyn.fulfilment.choices import HoleCutStatus, MoveKind
 from forsyn.fulfilment.error_codes import ErrorCode
 from forsyn.fulfilment.gs1 import ScanError, ScanResult, gtin_forms, parse_scan
@@ -66,7 +66,7 @@ class PickDone:
     order_status: str  # the order's status after this confirmation
 
 
-def _refuse(code: ErrorCode, field: str = "scan", **params: str | int) -> DomainError:
+def _refuse(code: ErrorCode, field: str = "scan", **params: Param) -> DomainError:
     return DomainError(code.value, code=code, fields={field: code.error(**params)})
 
 
@@ -116,9 +116,7 @@ def _confirm(
     if line.confirmed_at is not None:
         raise _refuse(ErrorCode.PICK_LINE_DONE, "pick_line")
     if order.status != OrderStatus.ALLOCATED:
-        raise _refuse(
-            ErrorCode.ORDER_NOT_PICKABLE, "order", status=OrderStatus(order.status).label
-        )
+        raise _refuse(ErrorCode.ORDER_NOT_PICKABLE, "order", status=OrderStatus(order.status).label)
     today = timezone.localdate(moment)
     lot = line.lot
     seen: LotSeen | None = None
@@ -143,16 +141,17 @@ def _confirm(
         today=today,
         min_days=min_days,
     )
-    if not decision.ok:
+    if decision.problem is not None:
         code = ErrorCode(decision.problem)
-        params: dict[str, str | int] = {
+        expected: dict[str, dict[str, Param]] = {
             ErrorCode.WRONG_PRODUCT: {"gtin": lot.product.gtin},
             ErrorCode.WRONG_LOT: {"lot": lot.lot_number, "expiry": lot.expires_on.isoformat()},
             ErrorCode.LOT_NOT_IN_STOCK: {"lot": lot.lot_number},
             ErrorCode.LOT_BLOCKED: {"lot": lot.lot_number},
             ErrorCode.LOT_SHORT: {"lot": lot.lot_number},
             ErrorCode.BAD_PICK_QUANTITY: {"max": line.quantity},
-        }.get(code, {})
+        }
+        params = expected.get(code, {})
         raise _refuse(code, decision.field, **params)
 
     who = actor if actor.pk else None

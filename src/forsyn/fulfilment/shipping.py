@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -53,10 +54,10 @@ def _order_ids(parcel_ids: Sequence[int]) -> list[int]:
     )
 
 
-def _event(parcel: Parcel, status: str, at: dt.datetime, **kw: object) -> ParcelEvent:
-    return ParcelEvent(
-        parcel=parcel, status=status, at=at, received_at=kw.pop("received_at", at), **kw
-    )
+def _event(
+    parcel: Parcel, status: str, at: dt.datetime, received_at: dt.datetime | None = None, **kw: Any
+) -> ParcelEvent:
+    return ParcelEvent(parcel=parcel, status=status, at=at, received_at=received_at or at, **kw)
 
 
 # -- Shipping -----------------------------------------------------------------------------------
@@ -180,7 +181,9 @@ def carrier_events_apply(
             seen.add(e.id)
             parcel = parcels[parcel_ids[e.tracking_number]]
             new_events.append(
-                _event(parcel, e.status, e.at, received_at=moment, source="carrier", external_id=e.id)
+                _event(
+                    parcel, e.status, e.at, received_at=moment, source="carrier", external_id=e.id
+                )
             )
             after = parcel_next_status(parcel.status, e.status)
             if after is None:
@@ -205,7 +208,9 @@ def carrier_events_apply(
             ids = sorted({o for p in parcel_pks for o in links[p]})
             return [orders[i] for i in ids if orders[i].status == OrderStatus.SHIPPED]
 
-        orders_transition(shipped_orders(done.delivered), OrderStatus.DELIVERED, actor=None, at=moment)
+        orders_transition(
+            shipped_orders(done.delivered), OrderStatus.DELIVERED, actor=None, at=moment
+        )
         orders_transition(
             shipped_orders(done.returned),
             OrderStatus.CANCELLED,

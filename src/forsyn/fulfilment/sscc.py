@@ -42,9 +42,7 @@ def sscc_build(*, extension_digit: int, company_prefix: str, serial: int) -> str
 
 def sscc_is_valid(value: str) -> bool:
     return (
-        len(value) == LENGTH
-        and value.isdigit()
-        and ean.calc_check_digit(value[:-1]) == value[-1]
+        len(value) == LENGTH and value.isdigit() and ean.calc_check_digit(value[:-1]) == value[-1]
     )
 
 

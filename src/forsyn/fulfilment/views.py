@@ -150,9 +150,7 @@ def wave_run(request: HttpRequest, run_id: int) -> HttpResponse:
 def wave(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The pick list in route order, with the way to pick, cut, pack and ship."""
     w = wave_get(user=request.user, wave_id=wave_id)
-    return render(
-        request, "fulfilment/wave.html", {"wave": w, "lines": wave_pick_lines(w)}
-    )
+    return render(request, "fulfilment/wave.html", {"wave": w, "lines": wave_pick_lines(w)})
 
 
 # -- Receiving --------------------------------------------------------------------------------

@@ -256,14 +256,14 @@ def order_timeline(
         ParcelEvent.objects.filter(parcel__in=parcels).select_related("parcel").order_by("at", "pk")
     )
     entries = [
-        TimelineEntry(e.at, OrderStatus(e.to_status).label, e.to_status, e.message)
-        for e in events
+        TimelineEntry(e.at, OrderStatus(e.to_status).label, e.to_status, e.message) for e in events
     ] + [
         TimelineEntry(
             e.at,
             ParcelStatus(e.status).label,
             e.status,
-            f"{_('Parcel')} {e.parcel.sscc or e.parcel.pk} · {SOURCE_LABELS.get(e.source, e.source)}",
+            f"{_('Parcel')} {e.parcel.sscc or e.parcel.pk} · "
+            f"{SOURCE_LABELS.get(e.source, e.source)}",
         )
         for e in parcel_events
     ]

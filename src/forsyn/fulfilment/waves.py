@@ -95,6 +95,12 @@ def wave_start(
 @job(WAVE_JOB)
 def wave_job(run: JobRun) -> dict[str, Any]:
     params = run.parameters
+    if run.started_by_id is None:
+        raise DomainError(
+            "a wave is started by a warehouse operator",
+            code=ErrorCode.UNKNOWN_WAREHOUSE,
+            fields={"warehouse": ErrorCode.UNKNOWN_WAREHOUSE.error()},
+        )
     actor = User.objects.get(pk=run.started_by_id)
     done = wave_create(
         actor=actor,
@@ -193,9 +199,9 @@ def _wave_build(
     )
     # Read after the locks: an order another wave took meanwhile is in its open parcel now.
     busy = set(
-        ParcelOrder.objects.filter(
-            order_id__in=[o.pk for o in locked], is_open=True
-        ).values_list("order_id", flat=True)
+        ParcelOrder.objects.filter(order_id__in=[o.pk for o in locked], is_open=True).values_list(
+            "order_id", flat=True
+        )
     )
     candidates = {o.pk: o for o in locked if o.pk not in busy}
     held = [
@@ -281,7 +287,7 @@ def _wave_build(
         [ParcelOrder(parcel=parcel_of[o.pk], order_id=o.pk) for o in orders]
     )
 
-    def route(row: dict[str, Any]) -> tuple[Any, ...]:
+    def route(row: Any) -> tuple[Any, ...]:
         lot = lots[row["lot_id"]]
         location = lot.location
         return (
