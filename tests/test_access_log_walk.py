@@ -22,6 +22,8 @@ from django.utils import timezone
 from forsyn.api import api
 from forsyn.audit.models import AccessLogEntry
 from forsyn.citizens.models import Representative
+from forsyn.core.models import JobRun
+from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
 from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_order_place
 from forsyn.organisations.models import User
@@ -29,6 +31,7 @@ from forsyn.organisations.services import token_create
 from tests import builders as b
 from tests import factories as f
 from tests.contexts import ctx
+from tests.fulfilment.walk import carrier_events_post, warehouse_flow, warehouse_stocked
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +184,63 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
     ),
     ("GET", "/stock"): NoPersonalData(
         "stock lots: products, lots, quantities", lambda w: w.api("wh").get("/stock"), 200
+    ),
+    # Waves, picking, hole-cutting, packing, shipping (issue #10 §4–5): order numbers,
+    # products, lots, bins, SSCCs and tracking numbers; no names (tests/fulfilment/walk.py).
+    ("POST", "/waves"): NoPersonalData(
+        "a wave: order numbers, products, lots, bins",
+        lambda w: (
+            warehouse_stocked(w),
+            w.api("wh").post(
+                "/waves",
+                {
+                    "warehouse": "FSC",
+                    "cutoff": (timezone.now() + dt.timedelta(minutes=1)).isoformat(),
+                },
+            ),
+        )[1],
+        201,
+    ),
+    ("GET", "/waves/{wave_id}"): NoPersonalData(
+        "a wave's pick list",
+        lambda w: w.api("wh").get(f"/waves/{warehouse_flow(w).wave.pk}"),
+        200,
+    ),
+    ("POST", "/pick-lines/{pick_line_id}/confirm"): NoPersonalData(
+        "a pick line: product, lot, pieces",
+        lambda w: w.api("wh").post(
+            f"/pick-lines/{warehouse_flow(w).line.pk}/confirm",
+            {"scan": f"(01)0{BAG}(17)290630(10)WALK1", "quantity": 30},
+        ),
+        200,
+    ),
+    ("POST", "/hole-cut-tasks/{task_id}/confirm"): NoPersonalData(
+        "a hole size and a count",
+        lambda w: w.api("wh").post(
+            f"/hole-cut-tasks/{warehouse_flow(w, 'picked').task.pk}/confirm", {"pieces": 30}
+        ),
+        200,
+    ),
+    ("POST", "/waves/{wave_id}/pack"): NoPersonalData(
+        "parcel ids, SSCCs and order numbers",
+        lambda w: w.api("wh").post(f"/waves/{warehouse_flow(w, 'cut').wave.pk}/pack", {}),
+        200,
+    ),
+    ("POST", "/parcels/{parcel_id}/ship"): NoPersonalData(
+        "a tracking number",
+        lambda w: w.api("wh").post(f"/parcels/{warehouse_flow(w, 'packed').parcel.pk}/ship", {}),
+        200,
+    ),
+    ("POST", "/parcels/{parcel_id}/return"): NoPersonalData(
+        "a parcel's status",
+        lambda w: w.api("wh").post(
+            f"/parcels/{warehouse_flow(w, 'returned').parcel.pk}/return",
+            {"disposition": "stock"},
+        ),
+        200,
+    ),
+    ("POST", "/carrier/events"): NoPersonalData(
+        "the carrier's events: tracking numbers and statuses", carrier_events_post, 200
     ),
     ("POST", "/receipts"): NoPersonalData(
         "goods received: products and lots (refused here: no such warehouse)",
@@ -379,6 +439,76 @@ PAGE_ROUTES: dict[str, Expectation] = {
     ),
     "koersler/<int:run_id>/": NoPersonalData(
         "one job run (none exists here)", lambda w: w.page("cw").get("/koersler/1/"), 404
+    ),
+    # The warehouse (issue #10 §7): bins, products, lots, order numbers; names and addresses
+    # where it packs and ships (logged with the warehouse's purpose).
+    "lager/": NoPersonalData(
+        "today's wave: waves and counts", lambda w: w.page("wh").get("/lager/"), 200
+    ),
+    "lager/koersel/<int:run_id>/": NoPersonalData(
+        "a wave job's status",
+        lambda w: w.page("wh").get(
+            "/lager/koersel/"
+            f"{JobRun.objects.create(kind='fulfilment.wave', started_by=w.users['wh']).pk}/"
+        ),
+        200,
+    ),
+    "lager/modtag/": NoPersonalData(
+        "the receiving form", lambda w: w.page("wh").get("/lager/modtag/"), 200
+    ),
+    "lager/boelger/<int:wave_id>/": NoPersonalData(
+        "the pick list",
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/"),
+        200,
+    ),
+    "lager/boelger/<int:wave_id>/pluk/": NoPersonalData(
+        "the next line to pick",
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/pluk/"),
+        200,
+    ),
+    "lager/boelger/<int:wave_id>/hulklip/": NoPersonalData(
+        "hole sizes and order numbers",
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/hulklip/"),
+        200,
+    ),
+    "lager/boelger/<int:wave_id>/pak/": Logs(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/pak/"),
+        200,
+        [("ann", "view")],
+        WAREHOUSE_PURPOSE,
+    ),
+    "lager/boelger/<int:wave_id>/send/": Logs(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w, 'packed').wave.pk}/send/"),
+        200,
+        [("ann", "view")],
+        WAREHOUSE_PURPOSE,
+    ),
+    "lager/pakker/<int:parcel_id>/foelgeseddel.pdf": Logs(
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/foelgeseddel.pdf"
+        ),
+        200,
+        [("ann", "view")],
+        WAREHOUSE_PURPOSE,
+    ),
+    "lager/pakker/<int:parcel_id>/label.pdf": Logs(
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"
+        ),
+        200,
+        [("ann", "view")],
+        WAREHOUSE_PURPOSE,
+    ),
+    "lager/retur/": Logs(
+        lambda w: (warehouse_flow(w, "returned"), w.page("wh").get("/lager/retur/"))[1],
+        200,
+        [("ann", "view")],
+        WAREHOUSE_PURPOSE,
+    ),
+    "ordrer/<int:order_id>/forloeb/": Logs(
+        lambda w: w.page("cw").get(f"/ordrer/{warehouse_flow(w, 'shipped').order_id}/forloeb/"),
+        200,
+        [("ann", "view")],
     ),
     "afdelingslager/": NoPersonalData(
         "ward stock: a hospital unit's own orders, no citizen",

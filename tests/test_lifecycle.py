@@ -35,9 +35,11 @@ ALLOWED = {
     (OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED),
     (OrderStatus.ALLOCATED, OrderStatus.PICKED),
     (OrderStatus.ALLOCATED, OrderStatus.CANCELLED),
+    (OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED),  # a short pick
     (OrderStatus.PICKED, OrderStatus.PACKED),
     (OrderStatus.PACKED, OrderStatus.SHIPPED),
     (OrderStatus.SHIPPED, OrderStatus.DELIVERED),
+    (OrderStatus.SHIPPED, OrderStatus.CANCELLED),  # the carrier brought the parcel back
 }
 
 

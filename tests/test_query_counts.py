@@ -29,6 +29,7 @@ from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_o
 from forsyn.organisations.models import Organisation
 from tests import factories as f
 from tests.contexts import ctx
+from tests.fulfilment.walk import warehouse_flow
 from tests.querycount import assert_queries, assert_queries_constant
 from tests.test_access_log_walk import (
     BAG,
@@ -175,6 +176,17 @@ def _grant_body(w: CountWorld, month: int) -> dict[str, Any]:
 
 ACTION = "an action on one object (POST/PATCH), not a list or a detail read"
 
+
+def _wave_run(w: CountWorld) -> int:
+    run, _ = JobRun.objects.get_or_create(kind="fulfilment.wave", started_by=w.users["wh"])
+    return int(run.pk)
+
+
+def _waved(w: CountWorld) -> Any:
+    warehouse_flow(w)
+    return w.page("wh").get("/lager/")
+
+
 # -- The API: (method, path under /api/v1) -> row --------------------------------------------------
 API_COUNTS: dict[tuple[str, str], Row] = {
     ("GET", "/organisations"): Count(
@@ -207,7 +219,7 @@ API_COUNTS: dict[tuple[str, str], Row] = {
         lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}/grants"), 200, 8, grows=True
     ),
     ("GET", "/citizens/{citizen_id}/orders"): Count(
-        lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}/orders"), 200, 8, grows=True
+        lambda w: w.api("cw").get(f"/citizens/{w.ann.pk}/orders"), 200, 9, grows=True
     ),
     ("POST", "/grants"): Count(
         lambda w: w.api("cw").post("/grants", _grant_body(w, 3)),
@@ -229,19 +241,31 @@ API_COUNTS: dict[tuple[str, str], Row] = {
         ),
     ],
     ("GET", "/orders/{order_id}"): [
-        Count(lambda w: w.api("cw").get(f"/orders/{w.held.pk}"), 200, 7, grows=True),
-        Count(lambda w: w.api("agent").get(f"/orders/{w.held.pk}", purpose=CALL), 200, 7),
+        Count(lambda w: w.api("cw").get(f"/orders/{w.held.pk}"), 200, 8, grows=True),
+        Count(lambda w: w.api("agent").get(f"/orders/{w.held.pk}", purpose=CALL), 200, 8),
     ],
     ("POST", "/orders/{order_id}/cancel"): NotCounted(ACTION),
     ("POST", "/orders/{order_id}/approve"): NotCounted(ACTION),
     ("POST", "/orders/{order_id}/reject"): NotCounted(ACTION),
-    ("GET", "/approvals"): Count(lambda w: w.api("cw").get("/approvals"), 200, 7, grows=True),
+    ("GET", "/approvals"): Count(lambda w: w.api("cw").get("/approvals"), 200, 8, grows=True),
     ("POST", "/ward-orders"): Count(
         lambda w: w.api("ward").post("/ward-orders", {"lines": [{"gtin": BAG, "order_units": 2}]}),
         201,
         9,  # no idempotency look-up or savepoint; + the usual ward pieces (ward limits)
     ),
     ("POST", "/receipts"): NotCounted(ACTION),
+    # Waves, picking, packing, shipping (issue #10 §4–5; tests/fulfilment/walk.py). The wave's
+    # own statement count is pinned for 3 and 30 orders in tests/fulfilment/test_waves.py.
+    ("POST", "/waves"): NotCounted(ACTION),
+    ("GET", "/waves/{wave_id}"): Count(
+        lambda w: w.api("wh").get(f"/waves/{warehouse_flow(w).wave.pk}"), 200, 7
+    ),
+    ("POST", "/pick-lines/{pick_line_id}/confirm"): NotCounted(ACTION),
+    ("POST", "/hole-cut-tasks/{task_id}/confirm"): NotCounted(ACTION),
+    ("POST", "/waves/{wave_id}/pack"): NotCounted(ACTION),
+    ("POST", "/parcels/{parcel_id}/ship"): NotCounted(ACTION),
+    ("POST", "/parcels/{parcel_id}/return"): NotCounted(ACTION),
+    ("POST", "/carrier/events"): NotCounted(ACTION),
 }
 
 FORM_ACTION = "a form's action (POST): it redirects; the page it answers with is counted"
@@ -265,7 +289,56 @@ PAGE_COUNTS: dict[str, Row] = {
         200,
         6,
     ),
-    "afdelingslager/": Count(lambda w: w.page("ward").get("/afdelingslager/"), 200, 7, grows=True),
+    "lager/": Count(lambda w: w.page("wh").get("/lager/"), 200, 10, warmup=_waved),
+    "lager/koersel/<int:run_id>/": Count(
+        lambda w: w.page("wh").get(f"/lager/koersel/{_wave_run(w)}/"),
+        200,
+        6,
+    ),
+    "lager/modtag/": Count(lambda w: w.page("wh").get("/lager/modtag/"), 200, 5),
+    "lager/retur/": Count(
+        lambda w: w.page("wh").get("/lager/retur/"),
+        200,
+        8,
+        warmup=lambda w: (warehouse_flow(w, "returned"), w.page("wh").get("/lager/retur/")),
+    ),
+    "lager/boelger/<int:wave_id>/": Count(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/"), 200, 7
+    ),
+    "lager/boelger/<int:wave_id>/pluk/": Count(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/pluk/"), 200, 8
+    ),
+    "lager/boelger/<int:wave_id>/hulklip/": Count(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/hulklip/"), 200, 7
+    ),
+    "lager/boelger/<int:wave_id>/pak/": Count(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w).wave.pk}/pak/"), 200, 13
+    ),
+    "lager/boelger/<int:wave_id>/send/": Count(
+        lambda w: w.page("wh").get(f"/lager/boelger/{warehouse_flow(w, 'packed').wave.pk}/send/"),
+        200,
+        13,
+    ),
+    "lager/pakker/<int:parcel_id>/foelgeseddel.pdf": Count(
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/foelgeseddel.pdf"
+        ),
+        200,
+        10,
+    ),
+    "lager/pakker/<int:parcel_id>/label.pdf": Count(
+        lambda w: w.page("wh").get(
+            f"/lager/pakker/{warehouse_flow(w, 'packed').parcel.pk}/label.pdf"
+        ),
+        200,
+        10,
+    ),
+    "ordrer/<int:order_id>/forloeb/": Count(
+        lambda w: w.page("cw").get(f"/ordrer/{warehouse_flow(w, 'shipped').order_id}/forloeb/"),
+        200,
+        15,
+    ),
+    "afdelingslager/": Count(lambda w: w.page("ward").get("/afdelingslager/"), 200, 8, grows=True),
     "analyse/": Count(lambda w: w.page("analyst").get("/analyse/"), 200, 4),
     "analyse/forbrug/": Count(lambda w: w.page("analyst").get("/analyse/forbrug/"), 200, 6),
     "analyse/forbrug/fil/<int:upload_id>/": Count(
@@ -287,7 +360,7 @@ PAGE_COUNTS: dict[str, Row] = {
         Count(lambda w: w.page("cw").post("/borgere/", {"q": "Andersen"}), 200, 9, grows=True),
     ],
     "borgere/<int:citizen_id>/": Count(
-        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, 15, grows=True
+        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, 16, grows=True
     ),
     "borgere/<int:citizen_id>/adgangslog/": Count(
         lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/adgangslog/"), 200, 11, grows=True
@@ -346,13 +419,13 @@ PAGE_COUNTS: dict[str, Row] = {
         15,  # no idempotency look-up or savepoint on the way
     ),
     "borger/<int:citizen_id>/bestillinger/": Count(
-        lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/"), 200, 8, grows=True
+        lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/"), 200, 9, grows=True
     ),
     "borger/<int:citizen_id>/bestillinger/<int:order_id>/": Count(
-        lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"), 200, 7
+        lambda w: w.page("ann").get(f"/borger/{w.ann.pk}/bestillinger/{w.held.pk}/"), 200, 8
     ),
     "borger/<int:citizen_id>/bestillinger/<int:order_id>/annuller/": NotCounted(FORM_ACTION),
-    "godkendelser/": Count(lambda w: w.page("cw").get("/godkendelser/"), 200, 9, grows=True),
+    "godkendelser/": Count(lambda w: w.page("cw").get("/godkendelser/"), 200, 10, grows=True),
     "godkendelser/<int:order_id>/": NotCounted(FORM_ACTION),
 }
 

@@ -10,6 +10,7 @@ from django.test import Client
 from forsyn.catalogue.choices import ProductStatus
 from forsyn.core.models import JobStatus
 from forsyn.core.status import MEANINGS, Meaning, badge_class
+from forsyn.fulfilment.choices import HoleCutStatus, ParcelStatus
 from forsyn.grants.choices import GrantStatus
 from forsyn.orders.choices import OrderStatus
 from tests import factories as f
@@ -37,11 +38,20 @@ EXPECTED = {
     JobStatus.RUNNING: Meaning.INFO,
     JobStatus.SUCCEEDED: Meaning.SUCCESS,
     JobStatus.FAILED: Meaning.ERROR,
+    ParcelStatus.PLANNED: Meaning.NEUTRAL,
+    ParcelStatus.IN_TRANSIT: Meaning.INFO,
+    ParcelStatus.DELIVERED: Meaning.SUCCESS,
+    ParcelStatus.FAILED: Meaning.ERROR,
+    ParcelStatus.RETURNED: Meaning.WARNING,
+    HoleCutStatus.OPEN: Meaning.NEUTRAL,
+    HoleCutStatus.DONE: Meaning.SUCCESS,
 }
 
 
 @pytest.mark.parametrize(
-    "choices", [OrderStatus, GrantStatus, ProductStatus, JobStatus], ids=lambda c: c.__name__
+    "choices",
+    [OrderStatus, GrantStatus, ProductStatus, JobStatus, ParcelStatus, HoleCutStatus],
+    ids=lambda c: c.__name__,
 )
 def test_every_status_value_has_a_meaning(choices: Any) -> None:
     missing = [value for value in choices.values if value not in MEANINGS]

@@ -4,6 +4,7 @@ FORSYN_DEBUG, FORSYN_SECRET_KEY, DATABASE_URL, FORSYN_ALLOWED_HOSTS, FORSYN_BROK
 FORSYN_VAR_DIR. Without DATABASE_URL the embedded default is an SQLite file under var/.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -267,6 +268,30 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one AccessFailureLog row per failure: t
 AXES_USERNAME_CALLABLE = "forsyn.site.login.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "forsyn.site.login.client_address"
 AXES_LOCKOUT_CALLABLE = "forsyn.site.login.lockout_response"
+
+# -- Waves, parcels and the carrier (issue #10 §4–5, docs/fulfilment.md) --
+# The wave's default cut-off (local time on the pick day); the GS1 company prefix and extension
+# digit of the parcels' SSCCs (the demo's prefix is made up); the carrier adapter (the local
+# simulator by default); the carrier webhook's shared secret (HMAC-SHA256; derived from
+# SECRET_KEY when not set, for the demo and tests: production sets its carrier's secret), how
+# old a signed request may be, and where the simulator posts its events; the label's sender.
+FORSYN_WAVE_CUTOFF = env_str("FORSYN_WAVE_CUTOFF", "14:00")
+FORSYN_GS1_COMPANY_PREFIX = env_str("FORSYN_GS1_COMPANY_PREFIX", "5790002")
+FORSYN_SSCC_EXTENSION_DIGIT = int(env_str("FORSYN_SSCC_EXTENSION_DIGIT", "3"))
+FORSYN_CARRIER_ADAPTER = env_str("FORSYN_CARRIER_ADAPTER", "forsyn.fulfilment.carrier.LocalCarrier")
+FORSYN_CARRIER_WEBHOOK_SECRET = env_str(
+    "FORSYN_CARRIER_WEBHOOK_SECRET",
+    hashlib.sha256(f"carrier-webhook:{SECRET_KEY}".encode()).hexdigest(),
+)
+FORSYN_CARRIER_WEBHOOK_TOLERANCE_SECONDS = int(
+    env_str("FORSYN_CARRIER_WEBHOOK_TOLERANCE_SECONDS", "300")
+)
+FORSYN_CARRIER_WEBHOOK_URL = env_str(
+    "FORSYN_CARRIER_WEBHOOK_URL", "http://127.0.0.1:8000/api/v1/carrier/events"
+)
+FORSYN_PARCEL_SENDER = env_str(
+    "FORSYN_PARCEL_SENDER", "Fælles Service Center, Lageret, Postboks 100, 8100 Aarhus C"
+)
 
 # -- Fulfilment (issue #10) --
 # Minimum remaining shelf life in days: of a lot allocated to a citizen delivery (per product

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("forsyn.orders.staff_urls")),
     path("", include("forsyn.grants.urls")),
     path("", include("forsyn.catalogue.urls")),
+    # The warehouse (/lager/...) and an order's fulfilment timeline (/ordrer/<id>/forloeb/).
+    path("", include("forsyn.fulfilment.urls")),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),

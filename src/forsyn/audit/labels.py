@@ -20,6 +20,13 @@ PLACES: dict[str, str] = {
     "choose a citizen": _("choose a citizen"),
     "my products": _("my products"),
     "order history": _("order history"),
+    # The warehouse (issue #10 §4–5): names and addresses on what it packs and ships.
+    "packing": _("packing"),
+    "shipping": _("shipping"),
+    "returned parcels": _("returned parcels"),
+    "delivery note": _("delivery note"),
+    "label": _("shipping label"),
+    "fulfilment timeline": _("fulfilment timeline"),
 }
 # API routes: what was read, in words, with the route itself for those who need it.
 ROUTES: dict[str, str] = {
@@ -45,6 +52,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"order (\d+) rejected"), _("order %(id)s rejected")),
     (re.compile(r"order (\d+) cancelled"), _("order %(id)s cancelled")),
     (re.compile(r"grant (\d+)"), _("grant %(id)s")),
+    (re.compile(r"wave (\d+)"), _("wave %(id)s")),
+    (re.compile(r"parcel (\d+)"), _("parcel %(id)s")),
 ]
 
 

@@ -38,6 +38,13 @@ MEANINGS: dict[str, Meaning] = {
     "available": Meaning.SUCCESS,
     "quarantined": Meaning.WARNING,
     "recalled": Meaning.ERROR,
+    # Parcels (shipped, delivered, failed, cancelled, packed as above)
+    "planned": Meaning.NEUTRAL,
+    "in_transit": Meaning.INFO,
+    "returned": Meaning.WARNING,
+    # Hole-cutting tasks
+    "open": Meaning.NEUTRAL,
+    "done": Meaning.SUCCESS,
     # Job runs
     "queued": Meaning.NEUTRAL,
     "running": Meaning.INFO,

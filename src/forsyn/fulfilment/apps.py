@@ -7,4 +7,9 @@ class FulfilmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the outbox handlers (stock received -> allocate back orders).
-        from forsyn.fulfilment import handlers  # noqa: F401
+        # The wave job and the shipping notice (issue #10 §4–5).
+        from forsyn.fulfilment import (  # noqa: F401
+            handlers,  # noqa: F401
+            notices,
+            waves,
+        )

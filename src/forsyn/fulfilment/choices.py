@@ -25,3 +25,28 @@ class MoveKind(models.TextChoices):
     RETURN = "return", pgettext_lazy("stock move", "Return")
     SCRAP = "scrap", pgettext_lazy("stock move", "Scrap")
     RECALL = "recall", pgettext_lazy("stock move", "Recall")
+
+
+# -- Waves, parcels and shipping (issue #10 §4–5) --
+
+
+class ParcelStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("parcel", "Planned")
+    PACKED = "packed", pgettext_lazy("parcel", "Packed")
+    SHIPPED = "shipped", pgettext_lazy("parcel", "Shipped")
+    IN_TRANSIT = "in_transit", pgettext_lazy("parcel", "In transit")
+    DELIVERED = "delivered", pgettext_lazy("parcel", "Delivered")
+    FAILED = "failed", pgettext_lazy("parcel", "Delivery attempt failed")
+    RETURNED = "returned", pgettext_lazy("parcel", "Returned")
+    CANCELLED = "cancelled", pgettext_lazy("parcel", "Cancelled")
+
+
+class HoleCutStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("hole-cutting", "To cut")
+    DONE = "done", pgettext_lazy("hole-cutting", "Cut")
+    CANCELLED = "cancelled", pgettext_lazy("hole-cutting", "Cancelled")
+
+
+class ReturnDisposition(models.TextChoices):
+    STOCK = "stock", _("Back to stock")
+    QUARANTINE = "quarantine", _("Quarantine")

@@ -35,3 +35,56 @@ class ErrorCode(ErrorCodes):
         "order_not_cancelled",
         _("only a cancelled order releases its stock; this one is %(status)s"),
     )
+    # -- Waves, picking, hole-cutting, packing and shipping (issue #10 §4–5) --
+    WAVE_EMPTY = (
+        "wave_empty",
+        _("There are no allocated orders to pick before the cut-off."),
+    )
+    WRONG_PRODUCT = "wrong_product", _("This is not the product to pick: scan GTIN %(gtin)s.")
+    WRONG_LOT = "wrong_lot", _("Wrong lot: pick lot %(lot)s, expiring %(expiry)s.")
+    LOT_NOT_IN_STOCK = (
+        "lot_not_in_stock",
+        _("The scanned lot is not in stock here: pick lot %(lot)s."),
+    )
+    LOT_BLOCKED = (
+        "lot_blocked",
+        _("The scanned lot may not be picked (blocked or too short-dated): pick lot %(lot)s."),
+    )
+    LOT_SHORT = "lot_short", _("The scanned lot has too few free pieces: pick lot %(lot)s.")
+    SCAN_EXPIRY_MISMATCH = (
+        "scan_expiry_mismatch",
+        _("The scanned expiry date does not match the lot in stock."),
+    )
+    BAD_PICK_QUANTITY = (
+        "bad_pick_quantity",
+        _("The quantity picked must be a whole number from 0 to %(max)s."),
+    )
+    PICK_LINE_DONE = "pick_line_done", _("This pick line is already confirmed.")
+    ORDER_NOT_PICKABLE = (
+        "order_not_pickable",
+        _("The order is %(status)s: it is not picked."),
+    )
+    HOLE_CUT_CLOSED = "hole_cut_closed", _("This hole-cutting task is %(status)s.")
+    HOLE_CUT_NOT_PICKED = (
+        "hole_cut_not_picked",
+        _("Pick the order's products before cutting."),
+    )
+    BAD_CUT_QUANTITY = (
+        "bad_cut_quantity",
+        _("The number of pieces cut must be a whole number from 1 to %(max)s."),
+    )
+    PARCEL_NOT_PICKED = "parcel_not_picked", _("Not all the parcel's orders are picked.")
+    PARCEL_NOT_CUT = "parcel_not_cut", _("The parcel's base plates are not all cut.")
+    ADDRESS_MISSING = "address_missing", _("The parcel has no delivery address.")
+    PARCEL_NOT_PACKED = (
+        "parcel_not_packed",
+        _("The parcel is %(status)s: only a packed parcel is shipped."),
+    )
+    UNKNOWN_TRACKING_NUMBER = (
+        "unknown_tracking_number",
+        _("No parcel has this tracking number."),
+    )
+    RETURN_NOT_EXPECTED = (
+        "return_not_expected",
+        _("The parcel is %(status)s: only a returned parcel is received back, once."),
+    )

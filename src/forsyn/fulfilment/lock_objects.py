@@ -2,8 +2,12 @@
 cycle: orders first, then stock lots (Saleor's warehouse/lock_objects.py)."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from forsyn.fulfilment.models import StockLot
+
+if TYPE_CHECKING:
+    from forsyn.fulfilment.models import NumberSequence, Parcel
 
 
 def stock_lots_for_update(ids: Iterable[int]) -> list[StockLot]:
@@ -11,3 +15,24 @@ def stock_lots_for_update(ids: Iterable[int]) -> list[StockLot]:
     return list(
         StockLot.objects.select_for_update(of=("self",)).filter(pk__in=list(ids)).order_by("pk")
     )
+
+
+# -- Parcels and number sequences (issue #10 §4–5): after the orders and the stock lots --------
+
+
+def parcels_for_update(ids: Iterable[int]) -> list["Parcel"]:
+    """Lock parcels (their own rows) in pk order and read their current state."""
+    from forsyn.fulfilment.models import Parcel
+
+    return list(
+        Parcel.objects.select_for_update(of=("self",)).filter(pk__in=list(ids)).order_by("pk")
+    )
+
+
+def number_sequence_for_update(name: str) -> "NumberSequence":
+    """The sequence's row, created on first use, locked until the transaction ends: blocks of
+    numbers are handed out one transaction at a time."""
+    from forsyn.fulfilment.models import NumberSequence
+
+    NumberSequence.objects.bulk_create([NumberSequence(name=name)], ignore_conflicts=True)
+    return NumberSequence.objects.select_for_update().get(name=name)

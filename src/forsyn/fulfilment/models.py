@@ -14,7 +14,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from forsyn.fulfilment.choices import LotStatus, MoveKind, WarehouseKind
+from forsyn.fulfilment.choices import (
+    HoleCutStatus,
+    LotStatus,
+    MoveKind,
+    ParcelStatus,
+    ReturnDisposition,
+    WarehouseKind,
+)
 
 
 class Warehouse(models.Model):
@@ -188,3 +195,281 @@ class StockMove(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("stock moves are append-only")
+
+
+# -- Waves, picking, hole-cutting, parcels and shipping (issue #10 §4–5) ----------------------
+# A wave's pick lines, hole-cutting tasks and parcel memberships belong to orders: every service
+# that changes them locks the orders first (orders.lock_objects), so the order row is their
+# mutex. Parcels are locked after stock lots, number sequences after parcels (ARCHITECTURE.md).
+
+
+class Wave(models.Model):
+    """The allocated orders of one warehouse up to a cut-off, to be picked, packed and shipped
+    together (docs/fulfilment.md)."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="waves")
+    cutoff_at = models.DateTimeField(_("cut-off"))
+    ships_on = models.DateField(_("ships on"))
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    job_run = models.ForeignKey(
+        "core.JobRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"wave {self.pk}"
+
+
+class Parcel(models.Model):
+    """One parcel to one recipient at one address: a citizen's orders to one delivery address,
+    or a hospital unit's ward orders in bulk (ADR 0023). The address is copied from the orders
+    when the wave is made; `sscc` is given when the parcel is packed."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="parcels")
+    number = models.PositiveIntegerField(_("parcel number in the wave"))
+    orders = models.ManyToManyField(
+        "orders.Order", through="ParcelOrder", related_name="parcels", blank=True
+    )
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The hospital unit of a ward parcel."),
+    )
+    is_address_protected = models.BooleanField(_("protected address"), default=False)
+    delivery_type = models.CharField(_("delivery"), max_length=20)
+    delivery_name = models.CharField(_("deliver to"), max_length=200, blank=True)
+    delivery_street = models.CharField(_("street"), max_length=200, blank=True)
+    delivery_postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    delivery_city = models.CharField(_("city"), max_length=100, blank=True)
+    parcel_locker = models.CharField(_("parcel locker"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ParcelStatus.choices, default=ParcelStatus.PLANNED
+    )
+    sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    packed_at = models.DateTimeField(_("packed"), null=True, blank=True)
+    packed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    return_received_at = models.DateTimeField(_("return received"), null=True, blank=True)
+    return_disposition = models.CharField(
+        _("returned goods"), max_length=12, choices=ReturnDisposition.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["wave", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "number"], name="parcel_number_unique"),
+            models.UniqueConstraint(
+                fields=["sscc"], condition=~Q(sscc=""), name="parcel_sscc_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"],
+                condition=~Q(tracking_number=""),
+                name="parcel_tracking_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "cancelled"]) | Q(sscc__regex=r"^[0-9]{18}$"),
+                name="parcel_packed_has_sscc",
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen__isnull=False) | Q(recipient_organisation__isnull=False),
+                name="parcel_has_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["tracking_number"], name="parcel_tracking")]
+
+    def __str__(self) -> str:
+        return self.sscc or f"parcel {self.pk}"
+
+
+class ParcelOrder(models.Model):
+    """An order in a parcel. `is_open` until the parcel leaves the warehouse (or is cancelled):
+    an order is in at most one open parcel, so two waves never take the same order."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="links")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["parcel", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "order"], name="parcelorder_unique"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(is_open=True), name="parcelorder_one_open_parcel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} in {self.parcel_id}"
+
+
+class PickLine(models.Model):
+    """Pick `quantity` pieces of an order line from a lot. The pick list walks the bins by
+    `sequence` (route order). Confirming records what was scanned and found; the ledger's pick
+    moves are written when the whole order is picked (ADR 0023)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="pick_lines")
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="pick_lines")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(StockLot, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(_("pick order"))
+    quantity = models.PositiveIntegerField(_("pieces to pick"))
+    hole_size_mm = models.PositiveSmallIntegerField(_("hole size (mm)"), null=True, blank=True)
+    picked_quantity = models.PositiveIntegerField(_("pieces picked"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["wave", "sequence", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="pickline_quantity_pos"),
+            models.CheckConstraint(
+                condition=Q(picked_quantity__isnull=True) | Q(picked_quantity__lte=F("quantity")),
+                name="pickline_picked_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(picked_quantity__isnull=True, confirmed_at__isnull=True)
+                | Q(picked_quantity__isnull=False, confirmed_at__isnull=False),
+                name="pickline_confirmed_with_quantity",
+            ),
+        ]
+        indexes = [models.Index(fields=["order", "wave"], name="pickline_order_wave")]
+
+    def __str__(self) -> str:
+        return f"pick {self.quantity} of line {self.order_line_id} from lot {self.lot_id}"
+
+
+class HoleCutTask(models.Model):
+    """Cut `quantity` base plates of an order line to `hole_size_mm` (from the grant line).
+    `cut_quantity` is the pieces confirmed cut, counted for billing the paying organisation
+    (`selectors.hole_cut_pieces`)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="hole_cut_tasks")
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="hole_cut_tasks")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
+    paying_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    hole_size_mm = models.PositiveSmallIntegerField(_("hole size (mm)"))
+    quantity = models.PositiveIntegerField(_("pieces to cut"))
+    cut_quantity = models.PositiveIntegerField(_("pieces cut"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HoleCutStatus.choices, default=HoleCutStatus.OPEN
+    )
+    done_at = models.DateTimeField(_("cut"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["wave", "parcel", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "order_line"], name="holecut_line_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="holecut_quantity_pos"),
+            models.CheckConstraint(
+                condition=Q(cut_quantity__lte=F("quantity")), name="holecut_cut_within_quantity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(cut_quantity=F("quantity")),
+                name="holecut_done_means_all_cut",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "done_at"], name="holecut_status_done")]
+
+    def __str__(self) -> str:
+        return f"cut {self.quantity} × {self.hole_size_mm} mm"
+
+
+class ParcelEvent(models.Model):
+    """What happened to a parcel, from the warehouse (packed, shipped, return received) or the
+    carrier's signed webhook (in transit, delivered, failed, returned). A carrier event's
+    `external_id` is stored once: a replayed event changes nothing."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=12, choices=ParcelStatus.choices)
+    at = models.DateTimeField(_("time"))
+    received_at = models.DateTimeField(_("received"))
+    source = models.CharField(_("source"), max_length=12)  # "warehouse" or "carrier"
+    external_id = models.CharField(_("carrier's event id"), max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="parcelevent_external_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id}: {self.status}"
+
+
+class NumberSequence(models.Model):
+    """A counter handed out in blocks under a row lock (SSCC serial references)."""
+
+    name = models.SlugField(max_length=40, unique=True)
+    last_value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_value__gte=0), name="numbersequence_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+
+class UnitDeliveryAddress(models.Model):
+    """Where a hospital unit's ward stock is delivered (its goods reception); set in the admin.
+    A ward parcel without one is not packed."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("deliver to"), max_length=200)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=100)
+
+    class Meta:
+        verbose_name = _("delivery address of a hospital unit")
+        verbose_name_plural = _("delivery addresses of hospital units")
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,6 +47,12 @@ class OrderLineOut(Schema):
     pieces: int
 
 
+class ParcelOut(Schema):
+    sscc: str
+    tracking_number: str | None
+    status: str
+
+
 class OrderOut(Schema):
     id: int
     citizen: int | None
@@ -58,6 +64,7 @@ class OrderOut(Schema):
     delivery_on: str | None
     decision_message: str
     lines: list[OrderLineOut]
+    parcels: list[ParcelOut]
 
 
 class OrderList(Schema):
@@ -87,6 +94,18 @@ def order_out(o: Order) -> dict[str, Any]:
         "lines": [
             {"gtin": ln.product.gtin, "order_units": ln.order_units, "pieces": ln.pieces}
             for ln in (o.placed_lines if o.placed_lines is not None else o.lines.all())
+        ],
+        # Parcels (fulfilment) through the reverse relation, prefetched by order_queryset; a
+        # just-placed order has none.
+        "parcels": []
+        if o.placed_lines is not None
+        else [
+            {
+                "sscc": p.sscc,
+                "tracking_number": p.tracking_number or None,
+                "status": p.status,
+            }
+            for p in o.parcels.all()
         ],
     }
 

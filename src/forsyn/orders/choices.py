@@ -37,8 +37,10 @@ class DeliveryType(models.TextChoices):
     PARCEL_LOCKER = "parcel_locker", _("Parcel locker")
 
 
-# Which status may follow which, through services only. Fulfilment (allocated onwards) comes in
-# a later issue; the states are here so the lifecycle is one machine.
+# Which status may follow which, through services only. Fulfilment adds two moves: a short pick
+# sends an allocated order back to wait for stock (allocated -> back_ordered), and a parcel the
+# carrier brings back cancels its shipped orders (shipped -> cancelled; docs/adr/0024). Neither
+# is a cancellation people can ask for (CANCELLABLE).
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.SUBMITTED: frozenset(
         {OrderStatus.AWAITING_APPROVAL, OrderStatus.APPROVED, OrderStatus.CANCELLED}
@@ -50,10 +52,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED}
     ),
     OrderStatus.BACK_ORDERED: frozenset({OrderStatus.ALLOCATED, OrderStatus.CANCELLED}),
-    OrderStatus.ALLOCATED: frozenset({OrderStatus.PICKED, OrderStatus.CANCELLED}),
+    OrderStatus.ALLOCATED: frozenset(
+        {OrderStatus.PICKED, OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED}
+    ),
     OrderStatus.PICKED: frozenset({OrderStatus.PACKED}),
     OrderStatus.PACKED: frozenset({OrderStatus.SHIPPED}),
-    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.CANCELLED}),
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.REJECTED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),

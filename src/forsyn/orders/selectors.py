@@ -150,11 +150,15 @@ def my_products(
 
 
 def order_queryset(*, ctx: AccessContext) -> QuerySet[Order]:
-    """Orders `ctx` may see, not yet logged: the selectors below write the access log."""
+    """Orders `ctx` may see, not yet logged: the selectors below write the access log. With
+    the parcels they left in (fulfilment's, read through the reverse relation `Order.parcels`
+    so orders never imports fulfilment): packed or later, so each has an SSCC."""
+    parcel_model: Any = Order._meta.get_field("parcels").related_model
     return policy.orders_visible(
         ctx, Order.objects.select_related("citizen", "ordering_organisation")
     ).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk")),
+        Prefetch("parcels", queryset=parcel_model.objects.exclude(sscc="").order_by("pk")),
     )
 
 

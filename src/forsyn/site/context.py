@@ -15,6 +15,8 @@ SECTION_PREFIXES = (
     ("/bevillinger/", "citizens"),
     ("/godkendelser/", "approvals"),
     ("/afdelingslager/", "ward"),
+    ("/lager/", "warehouse"),
+    ("/ordrer/", "citizens"),
     ("/produkter/", "products"),
     ("/analyse/", "economics"),
     ("/koersler/", "jobs"),
@@ -37,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_portal": policy.is_portal_user(ctx),
         "nav_ward": policy.may_order_ward_stock(ctx),
         "nav_approvals": policy.may_decide_orders(ctx),
+        "nav_warehouse": policy.may_operate_warehouse(ctx),
     }
     items: list[tuple[str, Any, str]] = []
     if ctx.is_authenticated:
@@ -49,6 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append(("approvals", _("Approvals"), reverse("approvals")))
             if flags["nav_ward"]:
                 items.append(("ward", _("Ward stock"), reverse("ward-order")))
+            if flags["nav_warehouse"]:
+                items.append(("warehouse", _("Warehouse"), reverse("fulfilment:home")))
             items.append(("products", _("Products"), reverse("product-list")))
             if flags["nav_economics"]:
                 items.append(("economics", _("Economics"), reverse("economics:index")))

@@ -18,6 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("citizen-search")
     if policy.may_use_economics(ctx):
         return redirect("economics:index")
+    if policy.may_operate_warehouse(ctx):
+        return redirect("fulfilment:home")
     return redirect("product-list")
 
 
