@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from forsyn.api import api
+from forsyn.fulfilment import views_stock
 from forsyn.orders.views import approval_queue, decide, ward_order
 
 admin.site.site_header = _("forsyn administration")
@@ -20,6 +21,12 @@ urlpatterns = [
     path("godkendelser/", approval_queue, name="approvals"),
     path("godkendelser/<int:order_id>/", decide, name="decide"),
     path("afdelingslager/", ward_order, name="ward-order"),
+    path("lager/", include("forsyn.fulfilment.urls_stock")),
+    path(
+        "borgere/<int:citizen_id>/pauser/",
+        views_stock.citizen_pauses_view,
+        name="citizen-pauses",
+    ),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),

@@ -20,6 +20,7 @@ PLACES: dict[str, str] = {
     "choose a citizen": _("choose a citizen"),
     "my products": _("my products"),
     "order history": _("order history"),
+    "delivery pauses": _("delivery pauses"),
 }
 # API routes: what was read, in words, with the route itself for those who need it.
 ROUTES: dict[str, str] = {
@@ -45,6 +46,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"order (\d+) rejected"), _("order %(id)s rejected")),
     (re.compile(r"order (\d+) cancelled"), _("order %(id)s cancelled")),
     (re.compile(r"grant (\d+)"), _("grant %(id)s")),
+    (re.compile(r"recall (\d+)"), _("recall %(id)s")),
 ]
 
 

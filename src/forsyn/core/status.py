@@ -38,6 +38,15 @@ MEANINGS: dict[str, Meaning] = {
     "available": Meaning.SUCCESS,
     "quarantined": Meaning.WARNING,
     "recalled": Meaning.ERROR,
+    # Stock counts
+    "open": Meaning.INFO,
+    "posted": Meaning.SUCCESS,
+    # Advance shipping notice against scanned goods
+    "match": Meaning.SUCCESS,
+    "short": Meaning.WARNING,
+    "over": Meaning.WARNING,
+    "missing": Meaning.ERROR,
+    "unexpected": Meaning.WARNING,
     # Job runs
     "queued": Meaning.NEUTRAL,
     "running": Meaning.INFO,

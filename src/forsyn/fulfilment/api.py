@@ -1,12 +1,13 @@
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, ErrorOut, StrictSchema
 from forsyn.fulfilment.errors import ReceiptRefused
+from forsyn.fulfilment.recalls import recall_create, recall_get
 from forsyn.fulfilment.selectors import stock_list, warehouses_list
 from forsyn.fulfilment.services import MAX_LINE_QUANTITY, MAX_RECEIPT_LINES, stock_receive
 
@@ -144,3 +145,60 @@ def stock(request: HttpRequest, filters: Query[StockFilter]) -> dict[str, Any]:
         ],
         "count": count,
     }
+
+
+# -- Recalls (issue #10 §6) ------------------------------------------------------------------
+
+
+class RecallIn(StrictSchema):
+    gtin: str = Field(pattern=r"^[0-9]{8,14}$")
+    lots: list[Annotated[str, StringConstraints(min_length=1, max_length=20)]] = Field(
+        min_length=1, max_length=50
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RecipientOut(Schema):
+    kind: str
+    id: int
+    order: int
+    quantity: int
+
+
+class RecallOut(Schema):
+    id: int
+    blocked_lots: list[str]
+    recipients: list[RecipientOut]
+
+
+@router.post(
+    "/recalls",
+    response={201: RecallOut, 422: ErrorOut},
+    summary="Recall lots of a product: block them and list who received them",
+)
+def create_recall(request: HttpRequest, payload: RecallIn) -> Status[dict[str, Any]]:
+    recall = recall_create(
+        actor=request.user,  # type: ignore[arg-type]
+        gtin=payload.gtin,
+        lots=payload.lots,
+        reason=payload.reason,
+    )
+    view = recall_get(user=request.user, recall_id=recall.pk, channel="api")  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": recall.pk,
+            "blocked_lots": view.blocked_lots,
+            "recipients": [
+                {
+                    "kind": row.recipient.kind,
+                    "id": row.recipient.citizen_id
+                    if row.recipient.kind == "citizen"
+                    else row.recipient.organisation_id,
+                    "order": row.recipient.order_id,
+                    "quantity": row.recipient.quantity,
+                }
+                for row in view.rows
+            ],
+        },
+    )

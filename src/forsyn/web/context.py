@@ -14,6 +14,7 @@ SECTION_PREFIXES = (
     ("/bevillinger/", "citizens"),
     ("/godkendelser/", "approvals"),
     ("/afdelingslager/", "ward"),
+    ("/lager/", "warehouse"),
     ("/produkter/", "products"),
     ("/analyse/", "economics"),
     ("/koersler/", "jobs"),
@@ -46,6 +47,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append(("approvals", _("Approvals"), reverse("approvals")))
             if flags["nav_ward"]:
                 items.append(("ward", _("Ward stock"), reverse("ward-order")))
+            if policy.may_operate_warehouse(user):
+                items.append(("warehouse", _("Warehouse"), reverse("stock:home")))
+            elif policy.may_handle_recalls(user):
+                items.append(("warehouse", _("Recalls"), reverse("stock:recalls")))
             items.append(("products", _("Products"), reverse("product-list")))
             if flags["nav_economics"]:
                 items.append(("economics", _("Economics"), reverse("economics:index")))

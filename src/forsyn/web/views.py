@@ -18,6 +18,7 @@ from forsyn.citizens.error_codes import ErrorCode as CitizenError
 from forsyn.citizens.selectors import access_citizen, citizen_search, log_citizens_listed
 from forsyn.core.dates import today
 from forsyn.core.errors import DomainError, NotFound
+from forsyn.fulfilment.pauses import current_pause, pause_notes
 from forsyn.grants.models import Grant
 from forsyn.grants.selectors import grant_get, grant_history, grants_for_citizen
 from forsyn.grants.services import (
@@ -132,15 +133,22 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     citizen = access_citizen_cached(request, citizen_id)
+    # The grants selector above logged this page's read of the citizen; the orders are part of
+    # the same page (same policy), so no second entry (docs/adr/0016).
+    orders = list(order_queryset(user=request.user).filter(citizen_id=citizen_id))
+    notes = pause_notes(order_ids=[o.pk for o in orders])
+    for order in orders:
+        setattr(order, "pause_note", notes.get(order.pk))  # noqa: B010 - not a model field
     return render(
         request,
         "web/citizen_detail.html",
         {
             "citizen": citizen,
             "grants": grants,
-            # The grants selector above logged this page's read of the citizen; the orders are
-            # part of the same page (same policy), so no second entry (docs/adr/0016).
-            "orders": order_queryset(user=request.user).filter(citizen_id=citizen_id),
+            "orders": orders,
+            # Why waiting orders are not allocated: a delivery pause (issue #10 §3).
+            "pause": current_pause(citizen_id=citizen_id),
+            "may_pause": policy.may_pause_deliveries(request.user),
             "full_cpr": policy.shows_full_cpr(request.user),
             "may_write": policy.may_write_grant(
                 request.user, granting_organisation=_staff_organisation(request)
