@@ -88,7 +88,7 @@ class ErrorCode(ErrorCodes):
     )
     ASN_SEVERAL_SUPPLIERS = (
         "asn_several_suppliers",
-        _("Row %(row)s: the product comes from another supplier than row 2."),
+        _("Row %(row)s: the product comes from another supplier than the notice's first line."),
     )
     ASN_REFERENCE_REQUIRED = (
         "asn_reference_required",
