@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from forsyn.access import policy
 from forsyn.audit.services import access_log
@@ -258,6 +259,7 @@ def recall_replacement_place(
     recipient.replacement_order = order
     recipient.save(update_fields=["replacement_order"])
     orders_allocate(order_ids=[order.pk], actor=actor, at=at)
+    order.refresh_from_db(fields=["status"])
     return order
 
 
@@ -411,7 +413,7 @@ def recall_letter_table(view: RecallView) -> tuple[list[str], list[list[Any]]]:
         _("Order"),
         _("Product"),
         _("GTIN"),
-        _("Lot"),
+        pgettext("stock", "Lot"),
         _("Pieces"),
         _("Stage"),
         _("Replacement order"),
