@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from forsyn.fulfilment.choices import MoveKind
 from forsyn.fulfilment.lock_objects import stock_lots_for_update
 from forsyn.fulfilment.models import StockLot, StockMove
-from forsyn.fulfilment.services import _bulk_add, stock_receive
+from forsyn.fulfilment.services import stock_receive
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
@@ -89,9 +89,9 @@ def pick(order: Order, *, at: dt.datetime = NOW) -> None:
         )
         for line, lot, n in held
     )
-    totals: dict[int, int] = {}
-    for _, lot, n in held:
-        totals[lot] = totals.get(lot, 0) - n
-    _bulk_add(totals, "on_hand_quantity")
-    _bulk_add(totals, "allocated_quantity")
+    for _, lot, n in held:  # both totals in one UPDATE: allocated never exceeds on hand
+        StockLot.objects.filter(pk=lot).update(
+            on_hand_quantity=F("on_hand_quantity") - n,
+            allocated_quantity=F("allocated_quantity") - n,
+        )
     order_transition(orders_by_id_for_update([order.pk])[0], OrderStatus.PICKED, actor=None, at=at)

@@ -265,5 +265,7 @@ def test_only_the_warehouses_operators_import_and_check(w: World) -> None:
     with pytest.raises(NotFound):
         asn_check(user=other, notice_id=notice.pk)
     with pytest.raises(NotFound):
-        asn_receive(actor=other, notice_id=notice.pk, lines=[(scan(w.bag.gtin, "B-1", "270930"), 1)])
+        asn_receive(
+            actor=other, notice_id=notice.pk, lines=[(scan(w.bag.gtin, "B-1", "270930"), 1)]
+        )
     assert StockMove.objects.count() == 0

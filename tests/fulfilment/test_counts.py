@@ -96,7 +96,9 @@ def test_count_posts_adjustments_with_reasons_and_the_ledger_sums_to_on_hand(w: 
         stock_count_record(actor=w.operator, count_id=count.pk, lot_id=a.pk, quantity=1)
     assert caught.value.code == "count_refused"
     with translation.override("da"):
-        assert caught.value.texts() == ["Optællingen har status Bogført og kan ikke længere ændres."]
+        assert caught.value.texts() == [
+            "Optællingen har status Bogført og kan ikke længere ændres."
+        ]
 
 
 def test_a_difference_without_a_reason_refuses_the_count_and_saves_nothing(w: World) -> None:

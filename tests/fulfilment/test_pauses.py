@@ -51,9 +51,7 @@ def allocated(order: Order) -> list[tuple[str, int]]:
     )
 
 
-def test_allocation_passes_over_a_paused_citizen_and_records_why(
-    w: World, caseworker: Any
-) -> None:
+def test_allocation_passes_over_a_paused_citizen_and_records_why(w: World, caseworker: Any) -> None:
     stock(w, w.bag, "B1", 100)
     paused_citizen, other = f.CitizenFactory(), f.CitizenFactory()
     waiting = approved_order({w.bag: 30}, citizen=paused_citizen)

@@ -195,7 +195,7 @@ def test_reading_the_recipients_is_access_logged_and_addresses_follow_the_policy
 def test_the_letters_export_is_formula_safe(w: World) -> None:
     s = Scene(w)
     Order.objects.filter(pk=s.a.pk).update(
-        delivery_name="=HYPERLINK(\"http://x\",\"klik\")", delivery_street="+45 Vej 1"
+        delivery_name='=HYPERLINK("http://x","klik")', delivery_street="+45 Vej 1"
     )
     recall = recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
     with translation.override("da"):
@@ -233,14 +233,14 @@ def test_the_letters_export_is_formula_safe(w: World) -> None:
         data = to_csv(header, rows)
     assert data.startswith(b"\xef\xbb\xbf")
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert parsed[1][1:3] == ["'=HYPERLINK(\"http://x\",\"klik\")", "'+45 Vej 1"]
+    assert parsed[1][1:3] == ['\'=HYPERLINK("http://x","klik")', "'+45 Vej 1"]
     assert len(parsed) == 4
 
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(to_xlsx("Modtagere", header, rows))).active
     cell = sheet.cell(row=2, column=2)
-    assert (cell.value, cell.data_type) == ("'=HYPERLINK(\"http://x\",\"klik\")", "s")
+    assert (cell.value, cell.data_type) == ('\'=HYPERLINK("http://x","klik")', "s")
     assert sheet.cell(row=2, column=11).value == 15
 
 
@@ -300,10 +300,13 @@ def test_a_refused_recall_names_each_field_and_blocks_nothing(w: World) -> None:
     cases = [
         ({"gtin": "5700000000012"}, [("gtin", "bad_check_digit")]),
         ({"gtin": "5700000000042"}, [("gtin", "unknown_gtin")]),
-        ({"lots": ["R1", "NOPE"], "reason": "ok"}, [
-            ("reason", "recall_reason_required"),
-            ("lots[1]", "recall_unknown_lot"),
-        ]),
+        (
+            {"lots": ["R1", "NOPE"], "reason": "ok"},
+            [
+                ("reason", "recall_reason_required"),
+                ("lots[1]", "recall_unknown_lot"),
+            ],
+        ),
         ({"lots": [" "]}, [("lots", "recall_no_lots")]),
     ]
     for change, problems in cases:
@@ -374,9 +377,12 @@ def test_post_recalls_refused(w: World) -> None:
         ["body", "lots"],
         ["body", "reason"],
     ]
-    assert Api(f.make_user("analyst", f.service_centre())).post(
-        "/recalls", {"gtin": w.bag.gtin, "lots": ["R1"], "reason": "Utæt"}
-    ).status_code == 403
+    assert (
+        Api(f.make_user("analyst", f.service_centre()))
+        .post("/recalls", {"gtin": w.bag.gtin, "lots": ["R1"], "reason": "Utæt"})
+        .status_code
+        == 403
+    )
     assert Api(None).post("/recalls", {}).status_code == 401
     assert (Recall.objects.count(), lot_totals()["R1"][0]) == (0, "available")
 
@@ -426,9 +432,9 @@ def test_a_recall_and_an_allocation_at_once_never_allocate_a_recalled_lot(
     assert errors == []
     # Whichever came first, no allocation of R1 happened after the recall blocked it: every
     # allocation of R1 is one the recall found (and recorded) in the ledger.
-    allocated_r1 = StockMove.objects.filter(
-        lot__lot_number="R1", kind="allocation"
-    ).aggregate(total=Sum("allocated_delta"))["total"]
+    allocated_r1 = StockMove.objects.filter(lot__lot_number="R1", kind="allocation").aggregate(
+        total=Sum("allocated_delta")
+    )["total"]
     recorded = RecallRecipientLine.objects.filter(lot__lot_number="R1", stage="allocated")
     assert (allocated_r1 or 0) == sum(line.quantity for line in recorded)
     # Once the recall is committed and the outbox has run, R1 holds nothing for anyone and the
