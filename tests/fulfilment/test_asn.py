@@ -82,12 +82,13 @@ def test_csv_with_bom_and_semicolons(w: World) -> None:
 
 
 def test_xlsx_with_numbers_and_dates_in_cells_and_english_headers(w: World) -> None:
+    CELL_DATE = dt.datetime(2027, 9, 30)  # noqa: DTZ001, N806 - an XLSX cell holds no zone
     data = xlsx_bytes(
         [
             ["Leveringsadvis fra Coloplast", None, None, None],
             [],
             ["lot", "quantity", "expiry date", "gtin"],
-            ["B-1", 60.0, dt.datetime(2027, 9, 30)  # noqa: DTZ001 - a cell holds no zone, int(w.bag.gtin)],
+            ["B-1", 60.0, CELL_DATE, int(w.bag.gtin)],
             ["P-7", 10, "2028-02-28", w.plate.gtin],
         ]
     )
@@ -98,7 +99,7 @@ def test_xlsx_with_numbers_and_dates_in_cells_and_english_headers(w: World) -> N
     data = xlsx_bytes(
         [
             ["lot", "quantity", "expiry date", "gtin"],
-            ["B-1", 60.0, dt.datetime(2027, 9, 30)  # noqa: DTZ001 - a cell holds no zone, int(w.bag.gtin)],
+            ["B-1", 60.0, CELL_DATE, int(w.bag.gtin)],
             [None, None, None, None],
             ["P-7", 10, "2028-02-28", w.plate.gtin],
         ]
