@@ -479,6 +479,8 @@ def replenish(request: HttpRequest) -> HttpResponse:
     _allowed(request, policy.may_operate_warehouse)
     choices = _warehouse_choices(request)
     code = request.GET.get("lager") or (choices[0][0] if choices else "")
+    if not choices:
+        return render(request, "fulfilment/stock_replenishment.html", {"report": None})
     try:
         report = replenishment(user=request.user, warehouse_code=code)  # type: ignore[arg-type]
     except DomainError:
