@@ -53,6 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("citizen-search")
     if policy.may_use_economics(request.user):
         return redirect("economics:index")
+    if policy.may_operate_warehouse(request.user):
+        return redirect("stock:home")
     return redirect("product-list")
 
 
