@@ -287,7 +287,7 @@ def test_openapi_lists_the_error_answers_of_every_operation() -> None:
                     status,
                 )
             operations += 1
-    assert operations == 22
+    assert operations == 23
 
 
 # -- Idempotency-Key bound to its request --
