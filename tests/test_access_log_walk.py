@@ -24,6 +24,18 @@ from forsyn.audit.models import AccessLogEntry
 from forsyn.citizens.models import Representative
 from forsyn.core.models import JobRun
 from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
+from forsyn.fulfilment.asn import asn_import
+from forsyn.fulfilment.counts import stock_count_start
+from forsyn.fulfilment.models import (
+    AdvanceShippingNotice,
+    Recall,
+    StockCount,
+    StockLot,
+    StockMove,
+    Warehouse,
+)
+from forsyn.fulfilment.recalls import RECALL_PURPOSE, recall_create
+from forsyn.fulfilment.services import orders_allocate
 from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place, ward_order_place
 from forsyn.organisations.models import User
@@ -148,6 +160,73 @@ def _twice(w: World) -> Any:
 def _ward_order(w: World) -> int:
     order, _ = ward_order_place(ctx=ctx(w.users["ward"]), lines=[LineInput(BAG, 2)])
     return int(order.pk)
+
+
+# -- The warehouse's stock pages (issue #10 §7): a warehouse of the operator's organisation,
+# Ann's approved order allocated from lot R1, and (each made once) a recall of R1, a count and
+# a shipping notice.
+
+
+def _warehouse(w: World) -> Warehouse:
+    warehouse, _ = Warehouse.objects.get_or_create(
+        code="WALK",
+        defaults={
+            "name": "Lageret",
+            "kind": "consignment",
+            "organisation": w.users["wh"].organisation,
+        },
+    )
+    return warehouse
+
+
+def _stocked(w: World) -> None:
+    lot, created = StockLot.objects.get_or_create(
+        warehouse=_warehouse(w),
+        product=w.bag,
+        lot_number="R1",
+        defaults={
+            "expires_on": dt.date(2030, 1, 1),
+            "owner": w.bag.supplier,
+            "on_hand_quantity": 100,
+        },
+    )
+    if created:
+        StockMove.objects.create(kind="receipt", lot=lot, on_hand_delta=100, at=timezone.now())
+    orders_allocate(order_ids=[w.approved.pk])
+
+
+def _recall(w: World) -> int:
+    _stocked(w)
+    recall = Recall.objects.first() or recall_create(
+        actor=w.users["wh"], gtin=BAG, lots=["R1"], reason="Utæt klæbeflade"
+    )
+    return int(recall.pk)
+
+
+def _count(w: World) -> int:
+    count = StockCount.objects.first() or stock_count_start(
+        actor=w.users["wh"], warehouse_code=_warehouse(w).code
+    )
+    return int(count.pk)
+
+
+def _notice(w: World) -> int:
+    notice = AdvanceShippingNotice.objects.first() or asn_import(
+        actor=w.users["wh"],
+        warehouse_code=_warehouse(w).code,
+        reference="ASN-1",
+        file_name="advis.csv",
+        data=f"gtin;batch;udløbsdato;antal\n{BAG};R1;2030-01-01;100\n".encode(),
+    )
+    return int(notice.pk)
+
+
+def _stock_page(path: str, reason: str, prepare: Callable[[World], object] = _warehouse) -> Any:
+    def call(w: World) -> Any:
+        prepare(w)
+        return w.page("wh").get(path)
+
+    return NoPersonalData(reason, call, 200)
 
 
 @dataclass(frozen=True)
@@ -377,6 +456,16 @@ API_ROUTES: dict[tuple[str, str], Expectation] = {
         lambda w: w.api("cw").post(f"/orders/{w.held.pk}/reject", {"message": "For mange"}),
         200,
         [("ann", "change"), ("ann", "view")],
+    ),
+    # A recall answers with its recipients: each citizen is a read, with the recall's purpose.
+    ("POST", "/recalls"): Logs(
+        lambda w: (
+            _stocked(w),
+            w.api("wh").post("/recalls", {"gtin": BAG, "lots": ["R1"], "reason": "Utæt pose"}),
+        )[1],
+        201,
+        [("ann", "view")],
+        RECALL_PURPOSE,
     ),
 }
 
@@ -733,6 +822,51 @@ PAGE_ROUTES: dict[str, Expectation] = {
             ),
             200,
             [("ann", "view")],
+        ),
+    ],
+    # The warehouse's stock pages: products, lots, quantities, no citizen.
+    "lager/": _stock_page("/lager/", "the warehouse's start page: links"),
+    "lager/modtagelse/": _stock_page("/lager/modtagelse/", "receiving: products and lots"),
+    "lager/advis/": _stock_page("/lager/advis/", "suppliers' shipping notices", _notice),
+    "lager/advis/<int:notice_id>/": NoPersonalData(
+        "one shipping notice against what was scanned",
+        lambda w: w.page("wh").get(f"/lager/advis/{_notice(w)}/"),
+        200,
+    ),
+    "lager/beholdning/": _stock_page("/lager/beholdning/", "stock lots", _stocked),
+    "lager/optaelling/": _stock_page("/lager/optaelling/", "stock counts", _count),
+    "lager/optaelling/<int:count_id>/": NoPersonalData(
+        "one count: lots and quantities",
+        lambda w: w.page("wh").get(f"/lager/optaelling/{_count(w)}/"),
+        200,
+    ),
+    "lager/tilbagekaldelser/": _stock_page(
+        "/lager/tilbagekaldelser/", "recalls: products, lots, numbers of recipients", _recall
+    ),
+    "lager/genbestilling/": _stock_page(
+        "/lager/genbestilling/", "days of cover and call-off lists per product", _stocked
+    ),
+    # A recall's recipients are citizens' deliveries: each one listed is a read.
+    "lager/tilbagekaldelser/<int:recall_id>/": Logs(
+        lambda w: w.page("wh").get(f"/lager/tilbagekaldelser/{_recall(w)}/"),
+        200,
+        [("ann", "view")],
+        RECALL_PURPOSE,
+    ),
+    # A citizen's delivery pauses (staff).
+    "borgere/<int:citizen_id>/pauser/": [
+        Logs(lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/pauser/"), 200, [("ann", "view")]),
+        Logs(
+            lambda w: w.page("cw").post(
+                f"/borgere/{w.ann.pk}/pauser/",
+                {
+                    "action": "start",
+                    "starts_on": timezone.localdate().isoformat(),
+                    "reason": "staff",
+                },
+            ),
+            302,
+            [("ann", "change")],
         ),
     ],
 }

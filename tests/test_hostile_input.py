@@ -278,7 +278,7 @@ def test_openapi_lists_the_error_answers_of_every_operation() -> None:
                     status,
                 )
             operations += 1
-    assert operations == 30
+    assert operations == 31
 
 
 # -- Idempotency-Key bound to its request --

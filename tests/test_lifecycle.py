@@ -34,6 +34,7 @@ ALLOWED = {
     (OrderStatus.BACK_ORDERED, OrderStatus.ALLOCATED),
     (OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED),
     (OrderStatus.ALLOCATED, OrderStatus.PICKED),
+    (OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED),  # stock withdrawn: a recall, a count
     (OrderStatus.ALLOCATED, OrderStatus.CANCELLED),
     (OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED),  # a short pick
     (OrderStatus.PICKED, OrderStatus.PACKED),

@@ -37,8 +37,13 @@ from tests.test_access_log_walk import (
     ApiClient,
     World,
     _api_routes,
+    _count,
     _no_lines,
+    _notice,
     _page_routes,
+    _recall,
+    _stocked,
+    _warehouse,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +179,24 @@ def _grant_body(w: CountWorld, month: int) -> dict[str, Any]:
     }
 
 
+def _id(w: CountWorld, make: Callable[[Any], int]) -> int:
+    """The id `make` returns, made once per world (a counted call then makes nothing)."""
+    made: dict[Any, int] = w.__dict__.setdefault("_made", {})
+    if make not in made:
+        made[make] = make(w)
+    return made[make]
+
+
+def _made(make: Callable[[Any], object], path: str) -> Call:
+    """A warm-up that makes the page's data, then opens the page as the row does."""
+
+    def warmup(w: CountWorld) -> Any:
+        make(w)
+        return w.page("wh").get(path)
+
+    return warmup
+
+
 ACTION = "an action on one object (POST/PATCH), not a list or a detail read"
 
 
@@ -266,6 +289,7 @@ API_COUNTS: dict[tuple[str, str], Row] = {
     ("POST", "/parcels/{parcel_id}/ship"): NotCounted(ACTION),
     ("POST", "/parcels/{parcel_id}/return"): NotCounted(ACTION),
     ("POST", "/carrier/events"): NotCounted(ACTION),
+    ("POST", "/recalls"): NotCounted(ACTION),
 }
 
 FORM_ACTION = "a form's action (POST): it redirects; the page it answers with is counted"
@@ -360,7 +384,11 @@ PAGE_COUNTS: dict[str, Row] = {
         Count(lambda w: w.page("cw").post("/borgere/", {"q": "Andersen"}), 200, 9, grows=True),
     ],
     "borgere/<int:citizen_id>/": Count(
-        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"), 200, 16, grows=True
+        # + the citizen's delivery pause and why waiting orders wait (issue #10 §3)
+        lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/"),
+        200,
+        18,
+        grows=True,
     ),
     "borgere/<int:citizen_id>/adgangslog/": Count(
         lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/adgangslog/"), 200, 11, grows=True
@@ -427,6 +455,86 @@ PAGE_COUNTS: dict[str, Row] = {
     "borger/<int:citizen_id>/bestillinger/<int:order_id>/annuller/": NotCounted(FORM_ACTION),
     "godkendelser/": Count(lambda w: w.page("cw").get("/godkendelser/"), 200, 10, grows=True),
     "godkendelser/<int:order_id>/": NotCounted(FORM_ACTION),
+    # The warehouse's stock pages (issue #10 §7), counted without making their data (made by
+    # the warm-up, or once by `_id`); tests/fulfilment/test_stock_pages.py counts them again as
+    # their own lists grow. Each: session, user, roles, organisation, then the page's own.
+    "lager/": Count(
+        lambda w: w.page("wh").get("/lager/"),
+        200,
+        4,
+    ),
+    "lager/modtagelse/": Count(
+        lambda w: w.page("wh").get("/lager/modtagelse/"),
+        200,
+        7,
+        warmup=_made(_warehouse, "/lager/modtagelse/"),
+    ),
+    "lager/advis/": Count(
+        lambda w: w.page("wh").get("/lager/advis/"),
+        200,
+        7,
+        grows=True,
+        warmup=_made(_notice, "/lager/advis/"),
+    ),
+    "lager/advis/<int:notice_id>/": Count(
+        lambda w: w.page("wh").get(f"/lager/advis/{_id(w, _notice)}/"),
+        200,
+        7,
+    ),
+    "lager/beholdning/": Count(
+        lambda w: w.page("wh").get("/lager/beholdning/"),
+        200,
+        6,
+        grows=True,
+        warmup=_made(_stocked, "/lager/beholdning/"),
+    ),
+    "lager/optaelling/": Count(
+        lambda w: w.page("wh").get("/lager/optaelling/"),
+        200,
+        7,
+        grows=True,
+        warmup=_made(_count, "/lager/optaelling/"),
+    ),
+    "lager/optaelling/<int:count_id>/": Count(
+        lambda w: w.page("wh").get(f"/lager/optaelling/{_id(w, _count)}/"),
+        200,
+        7,
+        grows=True,
+    ),
+    "lager/tilbagekaldelser/": Count(
+        lambda w: w.page("wh").get("/lager/tilbagekaldelser/"),
+        200,
+        6,
+        grows=True,
+        warmup=_made(_recall, "/lager/tilbagekaldelser/"),
+    ),
+    "lager/tilbagekaldelser/<int:recall_id>/": Count(
+        lambda w: w.page("wh").get(f"/lager/tilbagekaldelser/{_id(w, _recall)}/"),
+        200,
+        11,
+    ),
+    "lager/genbestilling/": Count(
+        lambda w: w.page("wh").get("/lager/genbestilling/"),
+        200,
+        10,
+        grows=True,
+        warmup=_made(_stocked, "/lager/genbestilling/"),
+    ),
+    "borgere/<int:citizen_id>/pauser/": [
+        Count(lambda w: w.page("cw").get(f"/borgere/{w.ann.pk}/pauser/"), 200, 10),
+        Count(
+            lambda w: w.page("cw").post(
+                f"/borgere/{w.ann.pk}/pauser/",
+                {
+                    "action": "start",
+                    "starts_on": timezone.localdate().isoformat(),
+                    "reason": "staff",
+                },
+            ),
+            302,
+            11,
+        ),
+    ],
 }
 
 

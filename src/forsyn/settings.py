@@ -299,6 +299,14 @@ FORSYN_PARCEL_SENDER = env_str(
 FORSYN_MIN_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_SHELF_LIFE_DAYS", "180"))
 FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA: dict[str, int] = {}
 FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_RECEIVING_SHELF_LIFE_DAYS", "180"))
+# A hospital ward's bulk order uses its stock within weeks (docs/adr/0027). A product area's
+# ShelfLifeMinimum row (admin) overrides both defaults.
+FORSYN_MIN_WARD_SHELF_LIFE_DAYS = int(env_str("FORSYN_MIN_WARD_SHELF_LIFE_DAYS", "30"))
+# Replenishment (docs/adr/0028): use over the last WINDOW days; call off when a product covers
+# fewer than REORDER days, enough for TARGET days.
+FORSYN_REPLENISH_WINDOW_DAYS = int(env_str("FORSYN_REPLENISH_WINDOW_DAYS", "28"))
+FORSYN_REPLENISH_REORDER_DAYS = int(env_str("FORSYN_REPLENISH_REORDER_DAYS", "21"))
+FORSYN_REPLENISH_TARGET_DAYS = int(env_str("FORSYN_REPLENISH_TARGET_DAYS", "42"))
 
 # A refused form (CSRF) is answered with a Danish page in the site's layout.
 CSRF_FAILURE_VIEW = "forsyn.site.errors.csrf_failure"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from forsyn.api import api
+from forsyn.fulfilment import views_stock
 
 admin.site.site_header = _("forsyn administration")
 admin.site.site_title = _("forsyn administration")
@@ -23,6 +24,12 @@ urlpatterns = [
     path("", include("forsyn.catalogue.urls")),
     # The warehouse (/lager/...) and an order's fulfilment timeline (/ordrer/<id>/forloeb/).
     path("", include("forsyn.fulfilment.urls")),
+    path("lager/", include("forsyn.fulfilment.urls_stock")),
+    path(
+        "borgere/<int:citizen_id>/pauser/",
+        views_stock.citizen_pauses_view,
+        name="citizen-pauses",
+    ),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (API answers, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("forsyn.saml.urls")),

@@ -448,3 +448,58 @@ def warehouses_operated(ctx: AccessContext, warehouses: QuerySet[M]) -> QuerySet
     if Role.ADMIN in ctx.roles:
         return warehouses
     return warehouses.filter(organisation_id=ctx.organisation_id)
+
+
+# -- Delivery pauses, recalls and replacement orders (issue #10 §3, §6) --
+PAUSE_ROLES = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.NURSE,
+        Role.HOSPITAL_ORDERER,
+        Role.SERVICE_AGENT,
+        Role.ADVISOR,
+        Role.ADMIN,
+    }
+)
+RECALL_LETTER_ROLES = frozenset({Role.SERVICE_AGENT, Role.ADMIN})
+
+
+def may_pause_deliveries(user: Any) -> bool:
+    """Pausing and resuming a citizen's deliveries (an admission, a holiday): staff who look
+    after the citizen — the municipality's caseworkers and nurses, hospital staff, FSC's
+    service agents, advisors and administrators. Which citizens: `citizens_visible`."""
+    return (
+        not is_portal_user(user) and sees_personal_data(user) and bool(_roles(user) & PAUSE_ROLES)
+    )
+
+
+def may_handle_recalls(user: Any) -> bool:
+    """Recalls: the warehouse's operators block lots and see who received them (delivery names
+    and addresses, as on the labels they print, never CPR numbers); FSC's service agents and
+    administrators, who write to the recipients, see them too."""
+    if may_operate_warehouse(user):
+        return True
+    return _org_kind(user) == OrganisationKind.SERVICE_CENTRE and bool(
+        _roles(user) & RECALL_LETTER_ROLES
+    )
+
+
+def recall_lots_visible(user: Any, lots: QuerySet[M]) -> QuerySet[M]:
+    """The stock lots whose recall (and recipients) `user` handles: an operator those of the
+    warehouses their organisation runs; FSC's service agents and administrators all."""
+    if not may_handle_recalls(user):
+        return lots.none()
+    if _org_kind(user) == OrganisationKind.SERVICE_CENTRE:
+        return lots
+    operated = warehouses_operated(user, _warehouse_model(lots).objects.all())
+    return lots.filter(warehouse__in=operated)
+
+
+def _warehouse_model(lots: QuerySet[Any]) -> Any:
+    return lots.model._meta.get_field("warehouse").related_model
+
+
+def may_order_replacement(user: Any) -> bool:
+    """A replacement for goods of a recalled lot is a copy of the order that received them, to
+    the same address and payer, approved at once: whoever handles the recall places it."""
+    return may_handle_recalls(user)

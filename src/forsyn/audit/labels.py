@@ -27,6 +27,7 @@ PLACES: dict[str, str] = {
     "delivery note": _("delivery note"),
     "label": _("shipping label"),
     "fulfilment timeline": _("fulfilment timeline"),
+    "delivery pauses": _("delivery pauses"),
 }
 # API routes: what was read, in words, with the route itself for those who need it.
 ROUTES: dict[str, str] = {
@@ -54,6 +55,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"grant (\d+)"), _("grant %(id)s")),
     (re.compile(r"wave (\d+)"), _("wave %(id)s")),
     (re.compile(r"parcel (\d+)"), _("parcel %(id)s")),
+    (re.compile(r"recall (\d+)"), _("recall %(id)s")),
 ]
 
 

@@ -45,6 +45,14 @@ MEANINGS: dict[str, Meaning] = {
     # Hole-cutting tasks
     "open": Meaning.NEUTRAL,
     "done": Meaning.SUCCESS,
+    # Stock counts
+    "posted": Meaning.SUCCESS,
+    # Advance shipping notice against scanned goods
+    "match": Meaning.SUCCESS,
+    "short": Meaning.WARNING,
+    "over": Meaning.WARNING,
+    "missing": Meaning.ERROR,
+    "unexpected": Meaning.WARNING,
     # Job runs
     "queued": Meaning.NEUTRAL,
     "running": Meaning.INFO,

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from forsyn.fulfilment.models import Location, StockLot, StockMove, Warehouse
+from forsyn.fulfilment.models import Location, ShelfLifeMinimum, StockLot, StockMove, Warehouse
 
 
 @admin.register(Warehouse)
@@ -52,3 +52,12 @@ class StockMoveAdmin(ReadOnly, admin.ModelAdmin[StockMove]):
     list_display = ("at", "kind", "lot", "on_hand_delta", "allocated_delta", "order", "actor")
     list_filter = ("kind",)
     list_select_related = ("lot", "actor")
+
+
+@admin.register(ShelfLifeMinimum)
+class ShelfLifeMinimumAdmin(admin.ModelAdmin[ShelfLifeMinimum]):
+    """The minimum remaining shelf life per product area for a citizen's delivery and for a
+    ward's bulk order (docs/adr/0027). Pauses, counts and recalls are worked on the staff and
+    warehouse pages, not here: pauses and recall recipients are personal data."""
+
+    list_display = ("product_area", "citizen_days", "ward_days")

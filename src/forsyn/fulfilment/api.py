@@ -1,15 +1,14 @@
 import datetime as dt
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from forsyn.access.context import context_for_request
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, ErrorOut, StrictSchema
 from forsyn.core.models import JobRun, JobStatus
 from forsyn.fulfilment.carrier import SIGNATURE_HEADER, TIMESTAMP_HEADER, check_signature
@@ -17,6 +16,7 @@ from forsyn.fulfilment.errors import ReceiptRefused
 from forsyn.fulfilment.models import Parcel, Wave
 from forsyn.fulfilment.packing import wave_pack
 from forsyn.fulfilment.picking import hole_cut_confirm, pick_line_confirm
+from forsyn.fulfilment.recalls import recall_create, recall_get
 from forsyn.fulfilment.selectors import stock_list, warehouses_list
 from forsyn.fulfilment.services import MAX_LINE_QUANTITY, MAX_RECEIPT_LINES, stock_receive
 from forsyn.fulfilment.shipping import (
@@ -88,7 +88,7 @@ class StockList(Schema):
 
 @router.get("/warehouses", response=WarehouseList, summary="Warehouses you work in")
 def warehouses(request: HttpRequest) -> dict[str, Any]:
-    items = warehouses_list(ctx=context_for_request(request))
+    items = warehouses_list(user=request.user)
     return {
         "items": [{"code": w.code, "name": w.name, "kind": w.kind} for w in items],
         "count": len(items),
@@ -103,7 +103,7 @@ def warehouses(request: HttpRequest) -> dict[str, Any]:
 def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str, Any]]:
     try:
         done = stock_receive(
-            ctx=context_for_request(request),
+            actor=request.user,  # type: ignore[arg-type]
             warehouse_code=payload.warehouse,
             lines=[(ln.scan, ln.quantity) for ln in payload.lines],
         )
@@ -147,7 +147,7 @@ class StockFilter(Schema):
 @router.get("/stock", response=StockList, summary="Stock by lot, earliest expiry first")
 def stock(request: HttpRequest, filters: Query[StockFilter]) -> dict[str, Any]:
     lots, count = stock_list(
-        ctx=context_for_request(request),
+        user=request.user,
         gtin=filters.gtin,
         warehouse_code=filters.warehouse,
         limit=filters.limit,
@@ -472,3 +472,60 @@ def carrier_events(request: HttpRequest, payload: CarrierEventsIn) -> dict[str, 
         ]
     )
     return {"applied": done.applied, "recorded": done.recorded, "repeated": done.repeated}
+
+
+# -- Recalls (issue #10 §6) ------------------------------------------------------------------
+
+
+class RecallIn(StrictSchema):
+    gtin: str = Field(pattern=r"^[0-9]{8,14}$")
+    lots: list[Annotated[str, StringConstraints(min_length=1, max_length=20)]] = Field(
+        min_length=1, max_length=50
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RecipientOut(Schema):
+    kind: str
+    id: int
+    order: int
+    quantity: int
+
+
+class RecallOut(Schema):
+    id: int
+    blocked_lots: list[str]
+    recipients: list[RecipientOut]
+
+
+@router.post(
+    "/recalls",
+    response={201: RecallOut, 422: ErrorOut},
+    summary="Recall lots of a product: block them and list who received them",
+)
+def create_recall(request: HttpRequest, payload: RecallIn) -> Status[dict[str, Any]]:
+    recall = recall_create(
+        actor=request.user,  # type: ignore[arg-type]
+        gtin=payload.gtin,
+        lots=payload.lots,
+        reason=payload.reason,
+    )
+    view = recall_get(user=request.user, recall_id=recall.pk, channel="api")  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": recall.pk,
+            "blocked_lots": view.blocked_lots,
+            "recipients": [
+                {
+                    "kind": row.recipient.kind,
+                    "id": row.recipient.citizen_id
+                    if row.recipient.kind == "citizen"
+                    else row.recipient.organisation_id,
+                    "order": row.recipient.order_id,
+                    "quantity": row.recipient.quantity,
+                }
+                for row in view.rows
+            ],
+        },
+    )

@@ -50,3 +50,54 @@ class HoleCutStatus(models.TextChoices):
 class ReturnDisposition(models.TextChoices):
     STOCK = "stock", _("Back to stock")
     QUARANTINE = "quarantine", _("Quarantine")
+
+
+# -- Counts, advance shipping notices, pauses and recalls (issue #10 §1, §2, §3, §6) ---------
+
+
+class CountStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("stock count", "Open")
+    POSTED = "posted", pgettext_lazy("stock count", "Posted")
+    CANCELLED = "cancelled", pgettext_lazy("stock count", "Cancelled")
+
+
+class AdjustmentReason(models.TextChoices):
+    """Why a counted quantity differs from the books (on a count line, and in the ledger's
+    `reason` of the adjustment move it posts)."""
+
+    DAMAGED = "damaged", _("Damaged")
+    MISSING = "missing", _("Missing (shrinkage)")
+    FOUND = "found", _("Found")
+    RECEIVING_ERROR = "receiving_error", _("Error at receiving")
+    PICKING_ERROR = "picking_error", _("Error at picking")
+    EARLIER_MISCOUNT = "earlier_miscount", _("Earlier miscount")
+    OTHER = "other", _("Other reason")
+
+
+class AsnStatus(models.TextChoices):
+    """How a GTIN and lot of an advance shipping notice compares with what was scanned."""
+
+    MATCH = "match", _("As notified")
+    SHORT = "short", _("Fewer than notified")
+    OVER = "over", _("More than notified")
+    MISSING = "missing", _("Not scanned")
+    UNEXPECTED = "unexpected", _("Not on the notice")
+
+
+class PauseReason(models.TextChoices):
+    HOSPITAL_ADMISSION = "hospital_admission", _("Admitted to hospital")
+    STAFF = "staff", _("Paused by staff")
+    OTHER = "other", _("Other reason")
+
+
+class RecipientKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    HOSPITAL_UNIT = "hospital_unit", _("Hospital unit")
+
+
+class RecipientStage(models.TextChoices):
+    """How far a recalled lot got to a recipient: picked for (or shipped to) them, or only
+    allocated to their order (then the order is allocated again from other lots)."""
+
+    PICKED = "picked", _("Picked or shipped")
+    ALLOCATED = "allocated", _("Allocated, not picked")

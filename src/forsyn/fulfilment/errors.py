@@ -22,6 +22,7 @@ class ReceivingCode(enum.StrEnum):
     SHORT_SHELF_LIFE = "short_shelf_life"
     BAD_QUANTITY = "bad_quantity"
     LOT_EXPIRY_MISMATCH = "lot_expiry_mismatch"
+    LOT_RECALLED = "lot_recalled"
 
 
 RECEIVING_MESSAGES: dict[str, Promise] = {
@@ -33,6 +34,7 @@ RECEIVING_MESSAGES: dict[str, Promise] = {
     ReceivingCode.SHORT_SHELF_LIFE: _("The lot has less than the minimum remaining shelf life."),
     ReceivingCode.BAD_QUANTITY: _("The quantity must be a whole number from 1 to 100,000."),
     ReceivingCode.LOT_EXPIRY_MISMATCH: _("This lot is already in stock with another expiry date."),
+    ReceivingCode.LOT_RECALLED: _("This lot is recalled and cannot be received."),
     **{str(code): message for code, message in SCAN_MESSAGES.items()},
 }
 assert set(ScanErrorCode) <= set(RECEIVING_MESSAGES)  # noqa: S101

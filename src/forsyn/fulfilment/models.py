@@ -15,10 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forsyn.fulfilment.choices import (
+    AdjustmentReason,
+    CountStatus,
     HoleCutStatus,
     LotStatus,
     MoveKind,
     ParcelStatus,
+    PauseReason,
+    RecipientKind,
+    RecipientStage,
     ReturnDisposition,
     WarehouseKind,
 )
@@ -473,3 +478,278 @@ class UnitDeliveryAddress(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- Issue #10 §1-§3, §6: shelf-life minimums, stock counts, advance shipping notices, delivery
+# pauses and recalls (docs/fulfilment.md, docs/adr/0026-0028). ------------------------------
+
+
+class ShelfLifeMinimum(models.Model):
+    """The remaining shelf life a lot must have to be allocated, per product area: to a
+    citizen's delivery (e.g. 6 months) and to a hospital ward's bulk order. An area without a
+    row uses the settings (`FORSYN_MIN_SHELF_LIFE_DAYS…`)."""
+
+    product_area = models.OneToOneField(
+        "catalogue.ProductArea",
+        on_delete=models.CASCADE,
+        related_name="shelf_life_minimum",
+        verbose_name=_("product area"),
+    )
+    citizen_days = models.PositiveIntegerField(_("days left for a citizen's delivery"))
+    ward_days = models.PositiveIntegerField(_("days left for a ward order"))
+
+    class Meta:
+        ordering = ["product_area"]
+        verbose_name = _("minimum remaining shelf life")
+        verbose_name_plural = _("minimum remaining shelf lives")
+
+    def __str__(self) -> str:
+        return f"{self.product_area_id}: {self.citizen_days}/{self.ward_days}"
+
+
+class StockCount(models.Model):
+    """A cycle count of a warehouse or one bin. Lines record what was counted against the books
+    at the moment of counting; posting writes one adjustment move per difference, with a
+    reason (docs/adr/0026)."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="counts")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CountStatus.choices, default=CountStatus.OPEN
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"count {self.pk}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey(StockLot, on_delete=models.PROTECT, related_name="+")
+    counted_quantity = models.IntegerField(_("counted"))
+    book_quantity = models.IntegerField(_("in the books"))
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    counted_at = models.DateTimeField(_("counted at"))
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=AdjustmentReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    move = models.OneToOneField(
+        StockMove, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "lot"], name="countline_lot_once"),
+            models.CheckConstraint(
+                condition=Q(counted_quantity__gte=0) & Q(book_quantity__gte=0),
+                name="countline_quantities_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}/{self.lot_id}: {self.counted_quantity}"
+
+    @property
+    def difference(self) -> int:
+        return self.counted_quantity - self.book_quantity
+
+
+class AdvanceShippingNotice(models.Model):
+    """A supplier's advance shipping notice (ASN): what a delivery should hold, by GTIN and
+    lot, imported from CSV or XLSX and checked against the receipts scanned for it."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="shipping_notices"
+    )
+    supplier = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("the supplier's reference"), max_length=60)
+    file_name = models.CharField(_("file"), max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported"))
+    receipts = models.ManyToManyField(Receipt, blank=True, related_name="shipping_notices")
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "reference"], name="asn_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class AsnLine(models.Model):
+    notice = models.ForeignKey(
+        AdvanceShippingNotice, on_delete=models.CASCADE, related_name="lines"
+    )
+    row = models.PositiveIntegerField(_("row"))
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
+    lot_number = models.CharField(pgettext_lazy("stock", "lot number"), max_length=20)
+    expires_on = models.DateField(_("expiry date"))
+    quantity = models.PositiveIntegerField(_("pieces"))
+
+    class Meta:
+        ordering = ["row"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}/{self.row}"
+
+
+class DeliveryPause(models.Model):
+    """A citizen's deliveries are paused over [starts_on, ends_on) (open-ended without an end):
+    allocation passes over their orders. Started by staff now, by a MedCom admission message
+    later (`source_reference`)."""
+
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="delivery_pauses"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source_reference = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            # An end on the start day is a pause withdrawn before it began: it covers no day.
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="deliverypause_valid_range",
+            )
+        ]
+        indexes = [models.Index(fields=["citizen", "starts_on"], name="deliverypause_citizen")]
+
+    def __str__(self) -> str:
+        return f"pause {self.pk} ({self.citizen_id})"
+
+
+class AllocationSkip(models.Model):
+    """Allocation passed over this order because of this pause (first and last time): why an
+    approved order waits, shown to staff on the order."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    pause = models.ForeignKey(DeliveryPause, on_delete=models.CASCADE, related_name="skips")
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order", "pause"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "pause"], name="allocationskip_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} skipped ({self.pause_id})"
+
+
+class Recall(models.Model):
+    """A recall of lots of one product: they are blocked at once, and who received them is
+    recorded from the ledger when the recall is made (docs/adr/0028)."""
+
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+    lots = models.ManyToManyField(StockLot, through="RecallLot", related_name="recalls")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"recall {self.pk}"
+
+
+class RecallLot(models.Model):
+    recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="recall_lots")
+    lot = models.ForeignKey(StockLot, on_delete=models.PROTECT, related_name="+")
+    previous_status = models.CharField(max_length=12, choices=LotStatus.choices)
+    on_hand_quantity = models.IntegerField(_("on hand when blocked"))
+
+    class Meta:
+        ordering = ["lot"]
+        constraints = [models.UniqueConstraint(fields=["lot"], name="recalllot_lot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.recall_id}/{self.lot_id}"
+
+
+class RecallRecipient(models.Model):
+    """An order that received (or held) a recalled lot: a citizen's or a hospital unit's."""
+
+    recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="recipients")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("recipient"), max_length=16, choices=RecipientKind.choices)
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quantity = models.PositiveIntegerField(_("pieces"))
+    replacement_order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recall", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["recall", "order"], name="recallrecipient_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="citizen", citizen__isnull=False)
+                | Q(kind="hospital_unit", organisation__isnull=False),
+                name="recallrecipient_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recall_id}: order {self.order_id}"
+
+
+class RecallRecipientLine(models.Model):
+    recipient = models.ForeignKey(RecallRecipient, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(StockLot, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("pieces"))
+    stage = models.CharField(_("stage"), max_length=10, choices=RecipientStage.choices)
+
+    class Meta:
+        ordering = ["order_line", "lot"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}/{self.order_line_id}/{self.lot_id}"

@@ -26,6 +26,9 @@ class LineDemand:
     line_id: int
     product_id: int
     pieces: int
+    # The line's own minimum remaining shelf life (a citizen's delivery needs more than a ward's
+    # bulk order); None: the product's minimum given to allocate_fefo.
+    min_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,10 @@ def allocate_fefo(
         for lot in queues.get(line.product_id, ()):
             if wanted <= 0:
                 break
+            if line.min_days is not None and not has_shelf_life(
+                lot.expires_on, today, line.min_days
+            ):
+                continue
             take = min(wanted, left[lot.lot_id])
             if take > 0:
                 allocations.append(Allocation(line.line_id, lot.lot_id, take))

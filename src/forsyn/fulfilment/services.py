@@ -5,11 +5,23 @@ pk order, after any order locks)."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -27,7 +39,14 @@ from forsyn.fulfilment.errors import (
 )
 from forsyn.fulfilment.gs1 import ScanError, ScanResult, gtin_forms, parse_scan
 from forsyn.fulfilment.lock_objects import stock_lots_for_update
-from forsyn.fulfilment.models import Receipt, StockLot, StockMove, Warehouse
+from forsyn.fulfilment.models import (
+    AllocationSkip,
+    DeliveryPause,
+    Receipt,
+    StockLot,
+    StockMove,
+    Warehouse,
+)
 from forsyn.fulfilment.rules import (
     LineDemand,
     LotSupply,
@@ -35,7 +54,7 @@ from forsyn.fulfilment.rules import (
     has_shelf_life,
     is_expired,
 )
-from forsyn.orders.choices import OrderStatus
+from forsyn.orders.choices import OrderKind, OrderStatus
 from forsyn.orders.lifecycle import orders_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order, OrderLine
@@ -46,8 +65,17 @@ MAX_RECEIPT_LINES = 500
 STOCK_RECEIVED = "stock.received"
 
 
-def min_shelf_life_days(area_code: str) -> int:
-    """Remaining shelf life a lot must have to be allocated to a delivery of this area."""
+def min_shelf_life_days(
+    area_code: str, *, ward: bool = False, configured: int | None = None
+) -> int:
+    """Remaining shelf life a lot must have to be allocated to a delivery of this area: the
+    area's `ShelfLifeMinimum` (`configured`, read with the order lines), else the settings —
+    `FORSYN_MIN_SHELF_LIFE_DAYS(_BY_AREA)` for a citizen's delivery,
+    `FORSYN_MIN_WARD_SHELF_LIFE_DAYS` for a ward's bulk order (docs/adr/0027)."""
+    if configured is not None:
+        return configured
+    if ward:
+        return int(settings.FORSYN_MIN_WARD_SHELF_LIFE_DAYS)
     by_area: Mapping[str, int] = settings.FORSYN_MIN_SHELF_LIFE_DAYS_BY_AREA
     return int(by_area.get(area_code, settings.FORSYN_MIN_SHELF_LIFE_DAYS))
 
@@ -207,8 +235,14 @@ def stock_receive(
         for i, (result, _, product) in enumerate(accepted)
         if lots[(product.pk, result.lot)].expires_on != result.expiry
     ]
+    # A recalled lot stays blocked: more of it is refused at the door (docs/adr/0028).
+    mismatched += [
+        LineError(i, "scan", ReceivingCode.LOT_RECALLED)
+        for i, (result, _, product) in enumerate(accepted)
+        if lots[(product.pk, result.lot)].status == LotStatus.RECALLED
+    ]
     if mismatched:
-        raise ReceiptRefused(mismatched)
+        raise ReceiptRefused(sorted(mismatched, key=lambda e: (e.index, e.field)))
 
     receipt = Receipt.objects.create(warehouse=warehouse, actor_id=ctx.acting_user_id(), at=moment)
     added: dict[int, int] = defaultdict(int)
@@ -247,6 +281,7 @@ ALLOCATABLE = (OrderStatus.APPROVED, OrderStatus.BACK_ORDERED)
 class AllocationResult:
     allocated: list[int]  # order ids now fully allocated
     back_ordered: list[int]  # order ids short of stock (partly allocated or not at all)
+    paused: list[int] = field(default_factory=list)  # passed over: the citizen's pause
 
 
 @transaction.atomic
@@ -267,11 +302,37 @@ def orders_allocate(
         return AllocationResult([], [])
     orders.sort(key=lambda o: (o.placed_at, o.pk))
     by_id = {o.pk: o for o in orders}
-    lines = list(
-        OrderLine.objects.filter(order_id__in=list(by_id)).values_list(
-            "pk", "order_id", "product_id", "pieces", "product__category__product_area__code"
+    area = "product__category__product_area"
+    rows = list(
+        OrderLine.objects.filter(order_id__in=list(by_id))
+        .annotate(pause_id=Subquery(_active_pause(today)))
+        .values_list(
+            "pk",
+            "order_id",
+            "product_id",
+            "pieces",
+            f"{area}__code",
+            f"{area}__shelf_life_minimum__citizen_days",
+            f"{area}__shelf_life_minimum__ward_days",
+            "pause_id",
         )
     )
+    # A paused citizen's orders wait, with the reason recorded (docs/adr/0027).
+    paused = {r[1]: r[7] for r in rows if r[7] is not None}
+    if paused:
+        _record_skips(paused, moment)
+        orders = [o for o in orders if o.pk not in paused]
+        by_id = {o.pk: o for o in orders}
+    minimum = {
+        r[0]: min_shelf_life_days(
+            r[4],
+            ward=by_id[r[1]].kind == OrderKind.WARD,
+            configured=r[6] if by_id[r[1]].kind == OrderKind.WARD else r[5],
+        )
+        for r in rows
+        if r[1] in by_id
+    }
+    lines = [(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[1] in by_id]
     done = dict(
         StockMove.objects.filter(
             order_line_id__in=[ln[0] for ln in lines],
@@ -283,9 +344,11 @@ def orders_allocate(
     )
     rank = {o.pk: n for n, o in enumerate(orders)}
     lines.sort(key=lambda ln: (rank[ln[1]], ln[0]))
-    min_days = {ln[2]: min_shelf_life_days(ln[4]) for ln in lines}
+    min_days: dict[int, int] = {}
+    for pk, _, product_id, _, _ in lines:
+        min_days[product_id] = min(min_days.get(product_id, minimum[pk]), minimum[pk])
     demand = [
-        LineDemand(pk, product_id, pieces - done.get(pk, 0))
+        LineDemand(pk, product_id, pieces - done.get(pk, 0), min_days=minimum[pk])
         for pk, _, product_id, pieces, _ in lines
         if pieces - done.get(pk, 0) > 0
     ]
@@ -336,6 +399,30 @@ def orders_allocate(
     return AllocationResult(
         allocated=sorted(o.pk for o in complete),
         back_ordered=sorted(o.pk for o in orders if o.pk in short),
+        paused=sorted(paused),
+    )
+
+
+def _active_pause(today: dt.date) -> QuerySet[DeliveryPause, Any]:
+    """The first delivery pause of an order line's citizen that covers `today` (a subquery)."""
+    return (
+        DeliveryPause.objects.filter(citizen_id=OuterRef("order__citizen_id"), starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .order_by("starts_on", "pk")
+        .values("pk")[:1]
+    )
+
+
+def _record_skips(paused: Mapping[int, int], moment: dt.datetime) -> None:
+    """Why these orders were passed over: (order, pause), first and last time (one upsert)."""
+    AllocationSkip.objects.bulk_create(
+        [
+            AllocationSkip(order_id=order_id, pause_id=pause_id, first_at=moment, last_at=moment)
+            for order_id, pause_id in sorted(paused.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["order", "pause"],
+        update_fields=["last_at"],
     )
 
 

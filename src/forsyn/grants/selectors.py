@@ -23,12 +23,15 @@ from forsyn.grants.rules import (
 
 def counted_order_lines(period: DateRange) -> QuerySet[Any]:
     """The order lines that count against grant lines' quotas in `period`: THE definition,
-    used by the grant pages (`ordered_pieces_subquery`) and by ordering (the order window)."""
+    used by the grant pages (`ordered_pieces_subquery`) and by ordering (the order window).
+    A replacement after a recall (`order.replaces`) does not count: the citizen already
+    counted the pieces it replaces (docs/adr/0028)."""
     order_line_model: Any = GrantLine._meta.get_field("order_lines").related_model
     assert period.end is not None  # noqa: S101 - quota periods and windows always end
     lines: QuerySet[Any] = order_line_model.objects.filter(
         order__placed_at__gte=local_midnight(period.start),
         order__placed_at__lt=local_midnight(period.end),
+        order__replaces__isnull=True,
     ).exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
     return lines
 

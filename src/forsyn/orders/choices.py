@@ -29,6 +29,7 @@ class Channel(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     HOSPITAL = "hospital", _("Hospital")
     API = "api", _("API")
+    RECALL = "recall", _("Replacement after a recall")
 
 
 class DeliveryType(models.TextChoices):
@@ -52,6 +53,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {OrderStatus.ALLOCATED, OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED}
     ),
     OrderStatus.BACK_ORDERED: frozenset({OrderStatus.ALLOCATED, OrderStatus.CANCELLED}),
+    # Back to back_ordered when allocated stock is withdrawn (a recalled lot, a count that finds
+    # less than was allocated) and cannot be replaced from other lots at once.
     OrderStatus.ALLOCATED: frozenset(
         {OrderStatus.PICKED, OrderStatus.BACK_ORDERED, OrderStatus.CANCELLED}
     ),

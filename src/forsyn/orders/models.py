@@ -57,6 +57,15 @@ class Order(models.Model):
     delivery_on = models.DateField(_("first delivery date"), null=True, blank=True)
     hold_reasons = models.JSONField(_("reasons for approval"), default=list, blank=True)
     decision_message = models.TextField(_("message to the citizen"), blank=True)
+    # A replacement after a recall (issue #10 §6): it does not count against the grant's quota.
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replaces order"),
+    )
 
     # Not a field: the lines order_place has just created, so the caller can answer without
     # reading the order back.

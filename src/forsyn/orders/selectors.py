@@ -84,7 +84,9 @@ def my_products(
     history: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for row in (
         OrderLine.objects.filter(
-            grant_line__in=[gl.pk for gl in lines], order__placed_at__gte=window_start
+            grant_line__in=[gl.pk for gl in lines],
+            order__placed_at__gte=window_start,
+            order__replaces__isnull=True,  # a recall's replacement does not count (ADR 0028)
         )
         .exclude(order__status__in=NON_COUNTING_ORDER_STATUSES)
         .values("grant_line_id", "order__placed_at", "pieces")

@@ -13,15 +13,18 @@ from forsyn.orders.placement import (
     ward_limits,
     ward_order_place,
 )
+from forsyn.orders.replacement import ReplacementLine, order_replacement_place
 
 __all__ = [
     "MAX_ORDER_UNITS",
     "DeliveryInput",
     "LineInput",
+    "ReplacementLine",
     "check_delivery",
     "order_cancel",
     "order_decide",
     "order_place",
+    "order_replacement_place",
     "request_digest",
     "ward_limits",
     "ward_order_place",

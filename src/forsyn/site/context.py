@@ -54,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append(("ward", _("Ward stock"), reverse("ward-order")))
             if flags["nav_warehouse"]:
                 items.append(("warehouse", _("Warehouse"), reverse("fulfilment:home")))
+            elif policy.may_handle_recalls(ctx):
+                items.append(("warehouse", _("Recalls"), reverse("stock:recalls")))
             items.append(("products", _("Products"), reverse("product-list")))
             if flags["nav_economics"]:
                 items.append(("economics", _("Economics"), reverse("economics:index")))
