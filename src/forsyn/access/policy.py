@@ -464,34 +464,32 @@ PAUSE_ROLES = frozenset(
 RECALL_LETTER_ROLES = frozenset({Role.SERVICE_AGENT, Role.ADMIN})
 
 
-def may_pause_deliveries(user: Any) -> bool:
+def may_pause_deliveries(ctx: AccessContext) -> bool:
     """Pausing and resuming a citizen's deliveries (an admission, a holiday): staff who look
     after the citizen — the municipality's caseworkers and nurses, hospital staff, FSC's
     service agents, advisors and administrators. Which citizens: `citizens_visible`."""
-    return (
-        not is_portal_user(user) and sees_personal_data(user) and bool(_roles(user) & PAUSE_ROLES)
-    )
+    return not is_portal_user(ctx) and sees_personal_data(ctx) and bool(ctx.roles & PAUSE_ROLES)
 
 
-def may_handle_recalls(user: Any) -> bool:
+def may_handle_recalls(ctx: AccessContext) -> bool:
     """Recalls: the warehouse's operators block lots and see who received them (delivery names
     and addresses, as on the labels they print, never CPR numbers); FSC's service agents and
     administrators, who write to the recipients, see them too."""
-    if may_operate_warehouse(user):
+    if may_operate_warehouse(ctx):
         return True
-    return _org_kind(user) == OrganisationKind.SERVICE_CENTRE and bool(
-        _roles(user) & RECALL_LETTER_ROLES
+    return ctx.organisation_kind == OrganisationKind.SERVICE_CENTRE and bool(
+        ctx.roles & RECALL_LETTER_ROLES
     )
 
 
-def recall_lots_visible(user: Any, lots: QuerySet[M]) -> QuerySet[M]:
-    """The stock lots whose recall (and recipients) `user` handles: an operator those of the
+def recall_lots_visible(ctx: AccessContext, lots: QuerySet[M]) -> QuerySet[M]:
+    """The stock lots whose recall (and recipients) `ctx` handles: an operator those of the
     warehouses their organisation runs; FSC's service agents and administrators all."""
-    if not may_handle_recalls(user):
+    if not may_handle_recalls(ctx):
         return lots.none()
-    if _org_kind(user) == OrganisationKind.SERVICE_CENTRE:
+    if ctx.organisation_kind == OrganisationKind.SERVICE_CENTRE:
         return lots
-    operated = warehouses_operated(user, _warehouse_model(lots).objects.all())
+    operated = warehouses_operated(ctx, _warehouse_model(lots).objects.all())
     return lots.filter(warehouse__in=operated)
 
 
@@ -499,7 +497,7 @@ def _warehouse_model(lots: QuerySet[Any]) -> Any:
     return lots.model._meta.get_field("warehouse").related_model
 
 
-def may_order_replacement(user: Any) -> bool:
+def may_order_replacement(ctx: AccessContext) -> bool:
     """A replacement for goods of a recalled lot is a copy of the order that received them, to
     the same address and payer, approved at once: whoever handles the recall places it."""
-    return may_handle_recalls(user)
+    return may_handle_recalls(ctx)

@@ -42,9 +42,14 @@ def job_kinds() -> list[str]:
 
 
 def job_enqueue(
-    *, kind: str, started_by: AbstractBaseUser | None = None, parameters: Mapping[str, Any]
+    *,
+    kind: str,
+    started_by: AbstractBaseUser | None = None,
+    started_by_id: int | None = None,
+    parameters: Mapping[str, Any],
 ) -> JobRun:
-    """Record a queued run of `kind` and start it after commit."""
+    """Record a queued run of `kind` and start it after commit. Who started it: a user, or the
+    id of one (an access context's `user_id`)."""
     if kind not in _JOBS:
         raise DomainError(
             "unknown job",
@@ -53,7 +58,7 @@ def job_enqueue(
         )
     run = JobRun.objects.create(
         kind=kind,
-        started_by_id=started_by.pk if started_by is not None else None,
+        started_by_id=started_by.pk if started_by is not None else started_by_id,
         parameters=dict(parameters),
     )
     transaction.on_commit(lambda: _queue(run.pk))

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
 from pydantic import Field, StringConstraints
 
+from forsyn.access.context import api_context
 from forsyn.core.api import MAX_LIMIT, MAX_OFFSET, ErrorOut, StrictSchema
 from forsyn.core.models import JobRun, JobStatus
 from forsyn.fulfilment.carrier import SIGNATURE_HEADER, TIMESTAMP_HEADER, check_signature
@@ -88,7 +89,7 @@ class StockList(Schema):
 
 @router.get("/warehouses", response=WarehouseList, summary="Warehouses you work in")
 def warehouses(request: HttpRequest) -> dict[str, Any]:
-    items = warehouses_list(user=request.user)
+    items = warehouses_list(ctx=api_context(request))
     return {
         "items": [{"code": w.code, "name": w.name, "kind": w.kind} for w in items],
         "count": len(items),
@@ -103,7 +104,7 @@ def warehouses(request: HttpRequest) -> dict[str, Any]:
 def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str, Any]]:
     try:
         done = stock_receive(
-            actor=request.user,  # type: ignore[arg-type]
+            ctx=api_context(request),
             warehouse_code=payload.warehouse,
             lines=[(ln.scan, ln.quantity) for ln in payload.lines],
         )
@@ -147,7 +148,7 @@ class StockFilter(Schema):
 @router.get("/stock", response=StockList, summary="Stock by lot, earliest expiry first")
 def stock(request: HttpRequest, filters: Query[StockFilter]) -> dict[str, Any]:
     lots, count = stock_list(
-        user=request.user,
+        ctx=api_context(request),
         gtin=filters.gtin,
         warehouse_code=filters.warehouse,
         limit=filters.limit,
@@ -237,7 +238,7 @@ def _job_errors(run: JobRun) -> dict[str, Any]:
 )
 def create_wave(request: HttpRequest, payload: WaveIn) -> Status[dict[str, Any]]:
     run = wave_start(
-        actor=request.user,  # type: ignore[arg-type]
+        ctx=api_context(request),
         warehouse_code=payload.warehouse,
         cutoff=payload.cutoff,
     )
@@ -245,12 +246,12 @@ def create_wave(request: HttpRequest, payload: WaveIn) -> Status[dict[str, Any]]
         if any(e.get("code") == "internal" for e in run.errors):
             raise RuntimeError(f"wave job run {run.pk} failed")
         return Status(422, _job_errors(run))
-    return Status(201, _wave_out(wave_get(user=request.user, wave_id=run.result["wave"])))
+    return Status(201, _wave_out(wave_get(ctx=api_context(request), wave_id=run.result["wave"])))
 
 
 @router.get("/waves/{int:wave_id}", response=WaveOut, summary="A wave and its pick list")
 def get_wave(request: HttpRequest, wave_id: int) -> dict[str, Any]:
-    return _wave_out(wave_get(user=request.user, wave_id=wave_id))
+    return _wave_out(wave_get(ctx=api_context(request), wave_id=wave_id))
 
 
 class PickConfirmIn(StrictSchema):
@@ -277,7 +278,7 @@ def confirm_pick_line(
     request: HttpRequest, pick_line_id: int, payload: PickConfirmIn
 ) -> dict[str, Any]:
     done = pick_line_confirm(
-        actor=request.user,  # type: ignore[arg-type]
+        ctx=api_context(request),
         pick_line_id=pick_line_id,
         scan=payload.scan,
         quantity=payload.quantity,
@@ -313,7 +314,7 @@ class HoleCutOut(Schema):
 )
 def confirm_hole_cut(request: HttpRequest, task_id: int, payload: HoleCutIn) -> dict[str, Any]:
     task = hole_cut_confirm(
-        actor=request.user,  # type: ignore[arg-type]
+        ctx=api_context(request),
         task_id=task_id,
         pieces=payload.pieces,
     )
@@ -350,7 +351,7 @@ class PackOut(Schema):
     summary="Pack the wave's ready parcels (SSCC each); the wave's packed parcels",
 )
 def pack_wave(request: HttpRequest, wave_id: int) -> dict[str, Any]:
-    result = wave_pack(actor=request.user, wave_id=wave_id)  # type: ignore[arg-type]
+    result = wave_pack(ctx=api_context(request), wave_id=wave_id)
     packed = (
         Parcel.objects.filter(wave_id=wave_id)
         .exclude(sscc="")
@@ -379,7 +380,7 @@ class ShipOut(Schema):
     summary="Book a packed parcel with the carrier and send it",
 )
 def ship_parcel(request: HttpRequest, parcel_id: int) -> dict[str, Any]:
-    parcel = parcel_ship(actor=request.user, parcel_id=parcel_id)  # type: ignore[arg-type]
+    parcel = parcel_ship(ctx=api_context(request), parcel_id=parcel_id)
     return {"tracking_number": parcel.tracking_number, "carrier": parcel.carrier}
 
 
@@ -400,7 +401,7 @@ class ReturnOut(Schema):
 )
 def receive_return(request: HttpRequest, parcel_id: int, payload: ReturnIn) -> dict[str, Any]:
     parcel = parcel_return_receive(
-        actor=request.user,  # type: ignore[arg-type]
+        ctx=api_context(request),
         parcel_id=parcel_id,
         disposition=payload.disposition,
     )
@@ -505,12 +506,12 @@ class RecallOut(Schema):
 )
 def create_recall(request: HttpRequest, payload: RecallIn) -> Status[dict[str, Any]]:
     recall = recall_create(
-        actor=request.user,  # type: ignore[arg-type]
+        ctx=api_context(request),
         gtin=payload.gtin,
         lots=payload.lots,
         reason=payload.reason,
     )
-    view = recall_get(user=request.user, recall_id=recall.pk, channel="api")  # type: ignore[arg-type]
+    view = recall_get(ctx=api_context(request), recall_id=recall.pk)
     return Status(
         201,
         {

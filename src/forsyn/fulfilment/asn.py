@@ -23,6 +23,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Product
 from forsyn.core.api import page
 from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
@@ -37,7 +38,6 @@ from forsyn.fulfilment.services import (
     _warehouse_for,
     stock_receive,
 )
-from forsyn.organisations.models import User
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 5_000
@@ -239,7 +239,7 @@ def _refused(errors: Sequence[FieldError], field: str = "file") -> DomainError:
 @transaction.atomic
 def asn_import(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_code: str,
     reference: str,
     file_name: str,
@@ -248,7 +248,7 @@ def asn_import(
 ) -> AdvanceShippingNotice:
     """Import a supplier's advance shipping notice, all lines or none (DomainError naming every
     bad row and column under `file`, or `reference`)."""
-    warehouse = _warehouse_for(actor, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     reference = reference.strip()
     if not reference or len(reference) > MAX_REFERENCE_LENGTH:
         raise _refused([ErrorCode.ASN_REFERENCE_REQUIRED.error()], "reference")
@@ -267,7 +267,7 @@ def asn_import(
                 supplier_id=supplier_id,
                 reference=reference,
                 file_name=file_name[-200:],
-                imported_by=actor,
+                imported_by_id=ctx.acting_user_id(),
                 imported_at=at or timezone.now(),
             )
     except IntegrityError:
@@ -288,13 +288,13 @@ def asn_import(
     return notice
 
 
-def _notice_for(actor: User, notice_id: int) -> AdvanceShippingNotice:
-    if not policy.may_operate_warehouse(actor):
+def _notice_for(ctx: AccessContext, notice_id: int) -> AdvanceShippingNotice:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     notice = (
         AdvanceShippingNotice.objects.filter(
             pk=notice_id,
-            warehouse__in=policy.warehouses_operated(actor, Warehouse.objects.all()),
+            warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all()),
         )
         .select_related("warehouse", "supplier", "imported_by")
         .first()
@@ -307,14 +307,14 @@ def _notice_for(actor: User, notice_id: int) -> AdvanceShippingNotice:
 @transaction.atomic
 def asn_receive(
     *,
-    actor: User,
+    ctx: AccessContext,
     notice_id: int,
     lines: Sequence[tuple[str, int]],
     at: dt.datetime | None = None,
 ) -> ReceiptDone:
     """Receive scanned goods (stock_receive) as part of a notice's delivery."""
-    notice = _notice_for(actor, notice_id)
-    done = stock_receive(actor=actor, warehouse_code=notice.warehouse.code, lines=lines, at=at)
+    notice = _notice_for(ctx, notice_id)
+    done = stock_receive(ctx=ctx, warehouse_code=notice.warehouse.code, lines=lines, at=at)
     notice.receipts.add(done.receipt)
     return done
 
@@ -377,9 +377,9 @@ class AsnCheck:
         return [r for r in self.rows if r.status != AsnStatus.MATCH]
 
 
-def asn_check(*, user: User, notice_id: int) -> AsnCheck:
+def asn_check(*, ctx: AccessContext, notice_id: int) -> AsnCheck:
     """The notice against what its receipts took in, per GTIN and lot (three queries)."""
-    notice = _notice_for(user, notice_id)
+    notice = _notice_for(ctx, notice_id)
     expected: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, "", None])
     for gtin, name, lot, expires_on, quantity in notice.lines.values_list(
         "product__gtin", "product__name", "lot_number", "expires_on", "quantity"
@@ -422,15 +422,15 @@ def asn_check(*, user: User, notice_id: int) -> AsnCheck:
 
 
 def asn_list(
-    *, user: User, limit: int = 50, offset: int = 0
+    *, ctx: AccessContext, limit: int = 50, offset: int = 0
 ) -> tuple[list[AdvanceShippingNotice], int]:
-    """Notices of the warehouses `user` works in, newest first, with lines and pieces (two
+    """Notices of the warehouses `ctx` works in, newest first, with lines and pieces (two
     queries)."""
-    if not policy.may_operate_warehouse(user):
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     qs: QuerySet[AdvanceShippingNotice] = (
         AdvanceShippingNotice.objects.filter(
-            warehouse__in=policy.warehouses_operated(user, Warehouse.objects.all())
+            warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all())
         )
         .select_related("warehouse", "supplier")
         .annotate(line_count=Count("lines"), pieces=Sum("lines__quantity"))
@@ -439,5 +439,5 @@ def asn_list(
     return page(qs, limit=limit, offset=offset)
 
 
-def asn_get(*, user: User, notice_id: int) -> AdvanceShippingNotice:
-    return _notice_for(user, notice_id)
+def asn_get(*, ctx: AccessContext, notice_id: int) -> AdvanceShippingNotice:
+    return _notice_for(ctx, notice_id)

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Product
 from forsyn.core.api import page
 from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
@@ -36,7 +37,6 @@ from forsyn.fulfilment.models import (
 from forsyn.fulfilment.services import _bulk_add, _warehouse_for
 from forsyn.fulfilment.withdrawal import Holding, allocations_withdraw, holdings
 from forsyn.orders.lock_objects import orders_by_id_for_update
-from forsyn.organisations.models import User
 
 MAX_COUNT_QUANTITY = 100_000
 
@@ -48,14 +48,14 @@ def _refuse(field: str, error: FieldError) -> DomainError:
 @transaction.atomic
 def stock_count_start(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_code: str,
     location_code: str = "",
     note: str = "",
     at: dt.datetime | None = None,
 ) -> StockCount:
     """Open a count of a warehouse, or of one of its bins."""
-    warehouse = _warehouse_for(actor, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     location = None
     if location_code.strip():
         location = Location.objects.filter(warehouse=warehouse, code=location_code.strip()).first()
@@ -65,18 +65,18 @@ def stock_count_start(
         warehouse=warehouse,
         location=location,
         note=note.strip()[:200],
-        created_by=actor,
+        created_by_id=ctx.acting_user_id(),
         created_at=at or timezone.now(),
     )
 
 
-def _open_count(actor: User, count_id: int) -> StockCount:
-    """The count, locked, if `actor` works in its warehouse and it is still open."""
-    if not policy.may_operate_warehouse(actor):
+def _open_count(ctx: AccessContext, count_id: int) -> StockCount:
+    """The count, locked, if `ctx` works in its warehouse and it is still open."""
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     count = stock_count_for_update(count_id)
     if count is None or not policy.warehouses_operated(
-        actor, Warehouse.objects.filter(pk=count.warehouse_id)
+        ctx, Warehouse.objects.filter(pk=count.warehouse_id)
     ):
         raise NotFound
     if count.status != CountStatus.OPEN:
@@ -118,7 +118,7 @@ def _lot_scanned(count: StockCount, scan: str) -> StockLot:
 @transaction.atomic
 def stock_count_record(
     *,
-    actor: User,
+    ctx: AccessContext,
     count_id: int,
     quantity: Any,
     scan: str = "",
@@ -127,7 +127,7 @@ def stock_count_record(
 ) -> StockCountLine:
     """Record the pieces counted of one lot — named by a scan, or by a lot listed for the
     count (`lot_id`) — against the books now. Counting a lot again replaces its line."""
-    count = _open_count(actor, count_id)
+    count = _open_count(ctx, count_id)
     if (
         not isinstance(quantity, int)
         or isinstance(quantity, bool)
@@ -149,7 +149,7 @@ def stock_count_record(
             "book_quantity": StockLot.objects.values_list("on_hand_quantity", flat=True).get(
                 pk=lot.pk
             ),
-            "counted_by": actor,
+            "counted_by_id": ctx.acting_user_id(),
             "counted_at": at or timezone.now(),
         },
     )
@@ -157,8 +157,8 @@ def stock_count_record(
 
 
 @transaction.atomic
-def stock_count_cancel(*, actor: User, count_id: int) -> StockCount:
-    count = _open_count(actor, count_id)
+def stock_count_cancel(*, ctx: AccessContext, count_id: int) -> StockCount:
+    count = _open_count(ctx, count_id)
     count.status = CountStatus.CANCELLED
     count.save(update_fields=["status"])
     return count
@@ -198,7 +198,7 @@ def _reasons_checked(
 @transaction.atomic
 def stock_count_post(
     *,
-    actor: User,
+    ctx: AccessContext,
     count_id: int,
     reasons: Mapping[int, tuple[str, str]] | None = None,
     at: dt.datetime | None = None,
@@ -207,7 +207,7 @@ def stock_count_post(
     count line id → (reason code, note); a line keeps the one it has). All or nothing: a
     difference without a reason refuses the whole count, naming each line. Locks: the count,
     the orders that must give stock back, then the lots (pk order)."""
-    count = _open_count(actor, count_id)
+    count = _open_count(ctx, count_id)
     lines = list(count.lines.select_related("lot").order_by("pk"))
     if not lines:
         raise _refuse("lines", ErrorCode.COUNT_EMPTY.error())
@@ -248,7 +248,7 @@ def stock_count_post(
         taken=taken,
         orders=orders,
         reason=f"count {count.pk}",
-        actor=actor,
+        actor=ctx,
         at=moment,
         message="stock count",
         key=f"count-{count.pk}",
@@ -260,7 +260,7 @@ def stock_count_post(
                 lot_id=ln.lot_id,
                 on_hand_delta=ln.difference,
                 reason=f"count {count.pk}: {ln.reason}" + (f" ({ln.note})" if ln.note else ""),
-                actor=actor,
+                actor_id=ctx.user_id,
                 at=moment,
             )
             for ln in lines
@@ -272,7 +272,7 @@ def stock_count_post(
     for ln in lines:
         ln.move = by_lot.get(ln.lot_id) if ln.difference else None
     StockCountLine.objects.bulk_update(lines, ["reason", "note", "move"])
-    count.status, count.posted_by, count.posted_at = CountStatus.POSTED, actor, moment
+    count.status, count.posted_by_id, count.posted_at = CountStatus.POSTED, ctx.user_id, moment
     count.save(update_fields=["status", "posted_by", "posted_at"])
     return CountPosted(count, len(moves), back_ordered)
 
@@ -281,13 +281,13 @@ def stock_count_post(
 
 
 def counts_list(
-    *, user: User, status: str | None = None, limit: int = 50, offset: int = 0
+    *, ctx: AccessContext, status: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[StockCount], int]:
-    """Counts of the warehouses `user` works in, newest first, with their number of lines and
+    """Counts of the warehouses `ctx` works in, newest first, with their number of lines and
     of differences (two queries)."""
-    if not policy.may_operate_warehouse(user):
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
-    warehouses = policy.warehouses_operated(user, Warehouse.objects.all())
+    warehouses = policy.warehouses_operated(ctx, Warehouse.objects.all())
     qs: QuerySet[StockCount] = (
         StockCount.objects.filter(warehouse__in=warehouses)
         .select_related("warehouse", "location", "created_by")
@@ -311,11 +311,11 @@ class CountView:
     not_counted: list[StockLot]  # lots the books place in scope, not counted yet (blind)
 
 
-def count_get(*, user: User, count_id: int) -> CountView:
+def count_get(*, ctx: AccessContext, count_id: int) -> CountView:
     """A count with its lines and the lots in its scope not counted yet (three queries)."""
-    if not policy.may_operate_warehouse(user):
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
-    warehouses = policy.warehouses_operated(user, Warehouse.objects.all())
+    warehouses = policy.warehouses_operated(ctx, Warehouse.objects.all())
     count = (
         StockCount.objects.filter(pk=count_id, warehouse__in=warehouses)
         .select_related("warehouse", "location", "created_by", "posted_by")

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.core.errors import NotFound, PermissionDenied
 from forsyn.fulfilment.models import Parcel, PickLine, Warehouse
 from forsyn.fulfilment.sscc import sscc_hri
-from forsyn.organisations.models import User
 
 # What the access log says a warehouse operator reads names and addresses for.
 WAREHOUSE_PURPOSE = "Pakning og forsendelse af bestilte produkter"
@@ -48,33 +49,32 @@ class ParcelPapers:
     order_ids: list[int]
 
 
-def parcels_operated(actor: User) -> Any:
-    if not policy.may_operate_warehouse(actor):
+def parcels_operated(ctx: AccessContext) -> Any:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     return Parcel.objects.filter(
-        wave__warehouse__in=policy.warehouses_operated(actor, Warehouse.objects.all())
+        wave__warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all())
     )
 
 
-def log_recipients_read(*, actor: User, parcels: list[Parcel], channel: str, resource: str) -> None:
+def log_recipients_read(*, ctx: AccessContext, parcels: list[Parcel], resource: str) -> None:
     """Names and addresses of citizens on a warehouse page or paper: one `view` entry per
-    citizen. Ward parcels go to a hospital unit, not a person."""
+    citizen, with the warehouse's purpose and the context's channel. Ward parcels go to a
+    hospital unit, not a person."""
     citizen_ids = sorted({p.citizen_id for p in parcels if p.citizen_id is not None})
     if citizen_ids:
-        access_log(
-            actor=actor,
+        log_access(
+            ctx.with_purpose(WAREHOUSE_PURPOSE),
             citizen_ids=citizen_ids,
-            action="view",
-            channel=channel,
+            action=AccessAction.VIEW,
             resource=resource,
-            purpose=policy.purpose_for(actor, WAREHOUSE_PURPOSE),
         )
 
 
-def parcel_papers(*, actor: User, parcel_id: int, document: str) -> ParcelPapers:
+def parcel_papers(*, ctx: AccessContext, parcel_id: int, document: str) -> ParcelPapers:
     """A packed (or later) parcel with what it holds, logged as a read of its citizen."""
     parcel = (
-        parcels_operated(actor)
+        parcels_operated(ctx)
         .exclude(sscc="")
         .select_related("wave__warehouse")
         .filter(pk=parcel_id)
@@ -106,14 +106,11 @@ def parcel_papers(*, actor: User, parcel_id: int, document: str) -> ParcelPapers
     ]
     order_ids = sorted({ln.order_id for ln in lines})
     if document == "label":
-        log_recipients_read(
-            actor=actor, parcels=[parcel], channel="page", resource=f"label: parcel {parcel.pk}"
-        )
+        log_recipients_read(ctx=ctx, parcels=[parcel], resource=f"label: parcel {parcel.pk}")
     else:
         log_recipients_read(
-            actor=actor,
+            ctx=ctx,
             parcels=[parcel],
-            channel="page",
             resource=f"delivery note: parcel {parcel.pk}",
         )
     return ParcelPapers(parcel, lines, order_ids)

@@ -9,13 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.core.api import page
 from forsyn.core.errors import PermissionDenied
 from forsyn.fulfilment.gs1 import gtin_forms
 from forsyn.fulfilment.models import StockLot, Warehouse
 from forsyn.fulfilment.rules import days_left
 from forsyn.fulfilment.services import min_shelf_life_days
-from forsyn.organisations.models import User
 
 BUCKETS = (30, 90, 180)
 
@@ -38,7 +38,7 @@ class LotRow:
 
 def stock_page(
     *,
-    user: User,
+    ctx: AccessContext,
     warehouse_code: str = "",
     gtin: str = "",
     within_days: int | None = None,
@@ -47,13 +47,13 @@ def stock_page(
     offset: int = 0,
     today: dt.date | None = None,
 ) -> tuple[list[LotRow], int]:
-    """Lots with stock in the warehouses `user` works in, earliest expiry first, with their
+    """Lots with stock in the warehouses `ctx` works in, earliest expiry first, with their
     warnings (two queries)."""
-    if not policy.may_operate_warehouse(user):
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     day = today or timezone.localdate()
     lots: QuerySet[StockLot] = StockLot.objects.filter(
-        warehouse__in=policy.warehouses_operated(user, Warehouse.objects.all()),
+        warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all()),
         on_hand_quantity__gt=0,
     )
     if warehouse_code:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.core.errors import FieldError, NotFound, PermissionDenied
 from forsyn.fulfilment.choices import HoleCutStatus, ParcelStatus
 from forsyn.fulfilment.error_codes import ErrorCode
@@ -34,7 +35,6 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import orders_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order
-from forsyn.organisations.models import User
 
 SSCC_SEQUENCE = "sscc"
 LEFT_THE_WAVE = (OrderStatus.CANCELLED, OrderStatus.BACK_ORDERED)
@@ -48,12 +48,12 @@ class PackResult:
     cancelled: list[Parcel] = field(default_factory=list)
 
 
-def wave_for_operator(actor: User, wave_id: int) -> Wave:
-    if not policy.may_operate_warehouse(actor):
+def wave_for_operator(ctx: AccessContext, wave_id: int) -> Wave:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
     wave = (
         Wave.objects.filter(
-            pk=wave_id, warehouse__in=policy.warehouses_operated(actor, Warehouse.objects.all())
+            pk=wave_id, warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all())
         )
         .select_related("warehouse")
         .first()
@@ -74,15 +74,15 @@ def sscc_serials(count: int) -> range:
 
 def wave_pack(
     *,
-    actor: User,
+    ctx: AccessContext,
     wave_id: int,
     parcel_ids: list[int] | None = None,
     at: dt.datetime | None = None,
 ) -> PackResult:
     """Pack the wave's ready parcels (or those of `parcel_ids`); say why the others wait."""
-    wave = wave_for_operator(actor, wave_id)
+    wave = wave_for_operator(ctx, wave_id)
     moment = at or timezone.now()
-    who = actor if actor.pk else None
+    who = ctx.user_id
     with transaction.atomic():
         planned = Parcel.objects.filter(wave=wave, status=ParcelStatus.PLANNED)
         if parcel_ids is not None:
@@ -136,7 +136,7 @@ def wave_pack(
                 )
                 parcel.status = ParcelStatus.PACKED
                 parcel.packed_at = moment
-                parcel.packed_by = who
+                parcel.packed_by_id = who
             Parcel.objects.bulk_update(ready, ["sscc", "status", "packed_at", "packed_by"])
             ParcelEvent.objects.bulk_create(
                 [
@@ -146,7 +146,7 @@ def wave_pack(
                         at=moment,
                         received_at=moment,
                         source="warehouse",
-                        actor=who,
+                        actor_id=who,
                     )
                     for p in ready
                 ]
@@ -157,7 +157,7 @@ def wave_pack(
             orders_transition(
                 sorted(packed_orders, key=lambda o: o.pk),
                 OrderStatus.PACKED,
-                actor=who,
+                actor=ctx,
                 at=moment,
             )
         result.packed = ready

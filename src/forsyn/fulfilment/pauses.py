@@ -5,7 +5,7 @@ day, until a day deliveries resume or until further notice. While a pause covers
 allocation passes over the citizen's orders and records why (`AllocationSkip`), which staff see
 on the order. Ending a pause queues the citizen's waiting orders for allocation (outbox
 `deliveries.resumed`). `delivery_pause_start` and `delivery_pause_end` are the entry points for
-other apps too: the MedCom HospitalNotification work will call them with `actor=None` and the
+other apps too: the MedCom HospitalNotification work will call them with `ctx=None` and the
 message id as `source_reference`.
 """
 
@@ -17,7 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.citizens.models import Citizen
 from forsyn.citizens.selectors import access_citizen
 from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
@@ -28,7 +30,6 @@ from forsyn.fulfilment.lock_objects import delivery_pause_for_update
 from forsyn.fulfilment.models import AllocationSkip, DeliveryPause
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.models import Order
-from forsyn.organisations.models import User
 
 RESUMED = "deliveries.resumed"
 DATE_WINDOW = dt.timedelta(days=366)
@@ -56,13 +57,13 @@ def _check_dates(
     return errors
 
 
-def _citizen_for(actor: User | None, citizen_id: int) -> Citizen:
-    """The citizen, if `actor` may pause their deliveries (a system caller: any citizen)."""
+def _citizen_for(ctx: AccessContext | None, citizen_id: int) -> Citizen:
+    """The citizen, if `ctx` may pause their deliveries (a system caller: any citizen)."""
     citizens = Citizen.objects.filter(pk=citizen_id)
-    if actor is not None:
-        if not policy.may_pause_deliveries(actor):
+    if ctx is not None:
+        if not policy.may_pause_deliveries(ctx):
             raise PermissionDenied
-        citizens = policy.citizens_visible(actor, citizens)
+        citizens = policy.citizens_visible(ctx, citizens)
     citizen = citizens.first()
     if citizen is None:
         raise NotFound
@@ -72,21 +73,20 @@ def _citizen_for(actor: User | None, citizen_id: int) -> Citizen:
 @transaction.atomic
 def delivery_pause_start(
     *,
-    actor: User | None,
+    ctx: AccessContext | None,
     citizen_id: int,
     starts_on: dt.date,
     reason: str,
     ends_on: dt.date | None = None,
     note: str = "",
     source_reference: str = "",
-    purpose: str | None = None,
-    channel: str = "page",
     at: dt.datetime | None = None,
 ) -> DeliveryPause:
     """Pause a citizen's deliveries over [starts_on, ends_on) — `ends_on` is the day they resume,
-    None until further notice. A staff `actor` needs the policy's leave and is access-logged;
-    `actor=None` is a system caller (a MedCom message, `source_reference`)."""
-    citizen = _citizen_for(actor, citizen_id)
+    None until further notice. A staff `ctx` needs the policy's leave and is access-logged
+    (channel and purpose from the context); `ctx=None` is a system caller (a MedCom message,
+    `source_reference`)."""
+    citizen = _citizen_for(ctx, citizen_id)
     moment = at or timezone.now()
     errors = _check_dates(starts_on, ends_on, timezone.localdate(moment))
     if reason not in PauseReason.values:
@@ -100,17 +100,12 @@ def delivery_pause_start(
         reason=reason,
         note=note.strip()[:200],
         source_reference=source_reference[:100],
-        created_by=actor,
+        created_by_id=ctx.user_id if ctx is not None else None,
         created_at=moment,
     )
-    if actor is not None:
-        access_log(
-            actor=actor,
-            citizen_ids=[citizen.pk],
-            action="change",
-            channel=channel,
-            resource="delivery pauses",
-            purpose=policy.purpose_for(actor, purpose),
+    if ctx is not None:
+        log_access(
+            ctx, citizen_ids=[citizen.pk], action=AccessAction.CHANGE, resource="delivery pauses"
         )
     return pause
 
@@ -118,11 +113,9 @@ def delivery_pause_start(
 @transaction.atomic
 def delivery_pause_end(
     *,
-    actor: User | None,
+    ctx: AccessContext | None,
     pause_id: int,
     resumes_on: dt.date | None = None,
-    purpose: str | None = None,
-    channel: str = "page",
     at: dt.datetime | None = None,
 ) -> DeliveryPause:
     """End a pause: deliveries resume on `resumes_on` (default today; a pause that has not begun
@@ -130,7 +123,7 @@ def delivery_pause_end(
     pause = delivery_pause_for_update(pause_id)
     if pause is None:
         raise NotFound
-    _citizen_for(actor, pause.citizen_id)
+    _citizen_for(ctx, pause.citizen_id)
     moment = at or timezone.now()
     today = timezone.localdate(moment)
     if pause.ended_at is not None or (pause.ends_on is not None and pause.ends_on <= today):
@@ -147,16 +140,15 @@ def delivery_pause_end(
             fields={"ends_on": ErrorCode.PAUSE_DATE_RANGE.error()},
         )
     pause.ends_on = max(resume, pause.starts_on)
-    pause.ended_by, pause.ended_at = actor, moment
+    pause.ended_by_id = ctx.user_id if ctx is not None else None
+    pause.ended_at = moment
     pause.save(update_fields=["ends_on", "ended_by", "ended_at"])
-    if actor is not None:
-        access_log(
-            actor=actor,
+    if ctx is not None:
+        log_access(
+            ctx,
             citizen_ids=[pause.citizen_id],
-            action="change",
-            channel=channel,
+            action=AccessAction.CHANGE,
             resource="delivery pauses",
-            purpose=policy.purpose_for(actor, purpose),
         )
     outbox_record(
         topic=RESUMED,
@@ -185,20 +177,12 @@ class PausePage:
     skipped: list[AllocationSkip]  # the citizen's waiting orders that allocation passed over
 
 
-def citizen_pauses(
-    *, user: User, citizen_id: int, purpose: str | None, channel: str = "page"
-) -> PausePage:
+def citizen_pauses(*, ctx: AccessContext, citizen_id: int) -> PausePage:
     """A citizen's pauses, newest first, and the waiting orders that allocation passed over
     because of one (read through the policy and the access log)."""
-    if not policy.may_pause_deliveries(user):
+    if not policy.may_pause_deliveries(ctx):
         raise PermissionDenied
-    citizen = access_citizen(
-        user=user,
-        citizen_id=citizen_id,
-        purpose=purpose,
-        channel=channel,
-        resource="delivery pauses",
-    )
+    citizen = access_citizen(ctx=ctx, citizen_id=citizen_id, resource="delivery pauses")
     pauses = list(
         DeliveryPause.objects.filter(citizen=citizen)
         .select_related("created_by", "ended_by")

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.core.errors import DomainError, NotFound, Param, PermissionDenied
 from forsyn.fulfilment.choices import HoleCutStatus, MoveKind
 from forsyn.fulfilment.error_codes import ErrorCode
@@ -42,20 +43,19 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order
-from forsyn.organisations.models import User
 
 SHORT_PICK = "short pick"
 MAX_PICK_QUANTITY = 100_000
 
 
-def _operator(actor: User) -> None:
-    if not policy.may_operate_warehouse(actor):
+def _operator(ctx: AccessContext) -> None:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
 
 
-def _warehouses(actor: User) -> list[int]:
+def _warehouses(ctx: AccessContext) -> list[int]:
     return list(
-        policy.warehouses_operated(actor, Warehouse.objects.all()).values_list("pk", flat=True)
+        policy.warehouses_operated(ctx, Warehouse.objects.all()).values_list("pk", flat=True)
     )
 
 
@@ -72,7 +72,7 @@ def _refuse(code: ErrorCode, field: str = "scan", **params: Param) -> DomainErro
 
 def pick_line_confirm(
     *,
-    actor: User,
+    ctx: AccessContext,
     pick_line_id: int,
     scan: str,
     quantity: int,
@@ -80,10 +80,10 @@ def pick_line_confirm(
 ) -> PickDone:
     """Confirm a pick line with what was scanned and how many pieces were found (0 to the
     line's quantity). Refused scans raise DomainError on `scan` (or `quantity`) and save
-    nothing; NotFound outside the warehouses `actor` works in."""
-    _operator(actor)
+    nothing; NotFound outside the warehouses `ctx` works in."""
+    _operator(ctx)
     found = (
-        PickLine.objects.filter(pk=pick_line_id, wave__warehouse_id__in=_warehouses(actor))
+        PickLine.objects.filter(pk=pick_line_id, wave__warehouse_id__in=_warehouses(ctx))
         .values_list("order_id", flat=True)
         .first()
     )
@@ -98,11 +98,11 @@ def pick_line_confirm(
         raise DomainError(exc.code, code=code, fields={"scan": code.error()}) from None
     moment = at or timezone.now()
     with transaction.atomic():
-        return _confirm(actor, pick_line_id, found, scanned, quantity, moment)
+        return _confirm(ctx, pick_line_id, found, scanned, quantity, moment)
 
 
 def _confirm(
-    actor: User,
+    ctx: AccessContext,
     pick_line_id: int,
     order_id: int,
     scanned: ScanResult,
@@ -154,7 +154,7 @@ def _confirm(
         params = expected.get(code, {})
         raise _refuse(code, decision.field, **params)
 
-    who = actor if actor.pk else None
+    who = ctx.user_id
     moves: list[StockMove] = []
     freed: dict[int, int] = defaultdict(int)
     note = ""
@@ -168,7 +168,7 @@ def _confirm(
                 order_id=order.pk,
                 order_line_id=line.order_line_id,
                 reason=f"re-allocated to lot {other.lot_number} at picking",
-                actor=who,
+                actor_id=who,
                 at=moment,
             ),
             StockMove(
@@ -178,7 +178,7 @@ def _confirm(
                 order_id=order.pk,
                 order_line_id=line.order_line_id,
                 reason=f"scanned at picking instead of lot {lot.lot_number}",
-                actor=who,
+                actor_id=who,
                 at=moment,
             ),
         ]
@@ -202,7 +202,7 @@ def _confirm(
                 order_id=order.pk,
                 order_line_id=line.order_line_id,
                 reason=SHORT_PICK,
-                actor=who,
+                actor_id=who,
                 at=moment,
             ),
             StockMove(
@@ -212,7 +212,7 @@ def _confirm(
                 order_id=order.pk,
                 order_line_id=line.order_line_id,
                 reason=f"{SHORT_PICK}: not in the bin",
-                actor=who,
+                actor_id=who,
                 at=moment,
             ),
         ]
@@ -225,14 +225,14 @@ def _confirm(
         _bulk_add(missing, "on_hand_quantity")
     line.picked_quantity = quantity
     line.confirmed_at = moment
-    line.confirmed_by = who
+    line.confirmed_by_id = who
     line.note = note[:200]
     line.save(update_fields=["lot", "picked_quantity", "confirmed_at", "confirmed_by", "note"])
-    status = _order_done(order, line.wave_id, actor=who, moment=moment)
+    status = _order_done(order, line.wave_id, ctx=ctx, moment=moment)
     return PickDone(line, decision.reallocate_to is not None, status)
 
 
-def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.datetime) -> str:
+def _order_done(order: Order, wave_id: int, *, ctx: AccessContext, moment: dt.datetime) -> str:
     """When every pick line of the (locked) order in the wave is confirmed: picked, or back to
     waiting for stock after a short pick."""
     lines = list(PickLine.objects.filter(wave_id=wave_id, order_id=order.pk).order_by("pk"))
@@ -248,7 +248,7 @@ def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.da
         order_transition(
             order,
             OrderStatus.BACK_ORDERED,
-            actor=actor,
+            actor=ctx,
             at=moment,
             message=f"short pick: {short} pieces missing",
         )
@@ -264,7 +264,7 @@ def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.da
                 allocated_delta=-(pl.picked_quantity or 0),
                 order_id=order.pk,
                 order_line_id=pl.order_line_id,
-                actor=actor,
+                actor_id=ctx.user_id,
                 at=moment,
             )
             for pl in picked
@@ -276,7 +276,7 @@ def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.da
     # Allocated first: on hand never drops below allocated, not even between the statements.
     _bulk_add(taken, "allocated_quantity")
     _bulk_add(taken, "on_hand_quantity")
-    order_transition(order, OrderStatus.PICKED, actor=actor, at=moment)
+    order_transition(order, OrderStatus.PICKED, actor=ctx, at=moment)
     return str(OrderStatus.PICKED)
 
 
@@ -284,13 +284,13 @@ def _order_done(order: Order, wave_id: int, *, actor: User | None, moment: dt.da
 
 
 def hole_cut_confirm(
-    *, actor: User, task_id: int, pieces: int, at: dt.datetime | None = None
+    *, ctx: AccessContext, task_id: int, pieces: int, at: dt.datetime | None = None
 ) -> HoleCutTask:
     """Confirm `pieces` base plates cut to the task's hole size (several confirmations may add
     up to the task's quantity). The pieces cut are what billing counts."""
-    _operator(actor)
+    _operator(ctx)
     found = (
-        HoleCutTask.objects.filter(pk=task_id, wave__warehouse_id__in=_warehouses(actor))
+        HoleCutTask.objects.filter(pk=task_id, wave__warehouse_id__in=_warehouses(ctx))
         .values_list("order_id", flat=True)
         .first()
     )
@@ -314,7 +314,7 @@ def hole_cut_confirm(
         if task.cut_quantity == task.quantity:
             task.status = HoleCutStatus.DONE
             task.done_at = moment
-            task.done_by = actor if actor.pk else None
+            task.done_by_id = ctx.user_id
             fields += ["status", "done_at", "done_by"]
         task.save(update_fields=fields)
         return task

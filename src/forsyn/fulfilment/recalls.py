@@ -29,7 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.catalogue.models import Product
 from forsyn.core.api import page
 from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
@@ -53,7 +55,6 @@ from forsyn.orders.choices import OrderKind
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order
 from forsyn.orders.services import ReplacementLine, order_replacement_place
-from forsyn.organisations.models import User
 
 RECALLED = "stock.recalled"
 # The purpose written to the access log when a recall's recipients are read.
@@ -90,15 +91,15 @@ def _lot_numbers(lots: Sequence[str]) -> list[str]:
 @transaction.atomic
 def recall_create(
     *,
-    actor: User,
+    ctx: AccessContext,
     gtin: str,
     lots: Sequence[str],
     reason: str,
     at: dt.datetime | None = None,
 ) -> Recall:
-    """Recall lots of a product: block them at once (in the warehouses `actor` handles) and
+    """Recall lots of a product: block them at once (in the warehouses `ctx` handles) and
     record who received them from the ledger. Refused as a whole, naming each bad field."""
-    if not policy.may_handle_recalls(actor):
+    if not policy.may_handle_recalls(ctx):
         raise PermissionDenied
     product = _product(gtin)
     numbers = _lot_numbers(lots)
@@ -109,7 +110,7 @@ def recall_create(
     if sum(ch.isalpha() for ch in text) < MIN_REASON_LETTERS or len(text) > MAX_REASON_LENGTH:
         errors["reason"] = ErrorCode.RECALL_REASON_REQUIRED.error(min=MIN_REASON_LETTERS)
     candidates = policy.recall_lots_visible(
-        actor, StockLot.objects.filter(product=product, lot_number__in=numbers)
+        ctx, StockLot.objects.filter(product=product, lot_number__in=numbers)
     )
     ids_by_number: dict[str, list[int]] = defaultdict(list)
     for pk, number in candidates.values_list("pk", "lot_number"):
@@ -133,7 +134,7 @@ def recall_create(
 
     moment = at or timezone.now()
     recall = Recall.objects.create(
-        product=product, reason=text, created_by=actor, created_at=moment
+        product=product, reason=text, created_by_id=ctx.acting_user_id(), created_at=moment
     )
     RecallLot.objects.bulk_create(
         RecallLot(
@@ -225,15 +226,15 @@ def recall_release(*, recall_id: int, at: dt.datetime | None = None) -> list[int
 
 @transaction.atomic
 def recall_replacement_place(
-    *, actor: User, recipient_id: int, at: dt.datetime | None = None
+    *, ctx: AccessContext, recipient_id: int, at: dt.datetime | None = None
 ) -> Order:
     """One click: a replacement order for what a recipient got from the recalled lots (the
     picked pieces, per order line), approved and allocated at once. A second click returns the
     first replacement."""
-    if not policy.may_handle_recalls(actor):
+    if not policy.may_handle_recalls(ctx):
         raise PermissionDenied
     recipient = recall_recipient_for_update(recipient_id)
-    if recipient is None or not _visible_recalls(actor).filter(pk=recipient.recall_id).exists():
+    if recipient is None or not _visible_recalls(ctx).filter(pk=recipient.recall_id).exists():
         raise NotFound
     if recipient.replacement_order_id is not None:
         return Order.objects.get(pk=recipient.replacement_order_id)
@@ -249,29 +250,28 @@ def recall_replacement_place(
             fields={"recipient": ErrorCode.NOTHING_TO_REPLACE.error()},
         )
     order = order_replacement_place(
-        actor=actor,
+        ctx=ctx.with_purpose(RECALL_PURPOSE),
         replaces_order_id=recipient.order_id,
         lines=[ReplacementLine(line_id, n) for line_id, n in sorted(pieces.items())],
         note=f"Erstatning efter tilbagekaldelse {recipient.recall_id}",
-        purpose=RECALL_PURPOSE,
         now=at,
     )
     recipient.replacement_order = order
     recipient.save(update_fields=["replacement_order"])
-    orders_allocate(order_ids=[order.pk], actor=actor, at=at)
+    orders_allocate(order_ids=[order.pk], actor=ctx, at=at)
     order.refresh_from_db(fields=["status"])
     return order
 
 
 @transaction.atomic
 def recall_replacements_place(
-    *, actor: User, recall_id: int, at: dt.datetime | None = None
+    *, ctx: AccessContext, recall_id: int, at: dt.datetime | None = None
 ) -> list[Order]:
     """Replacement orders for every recipient of the recall who got picked goods and has none
     yet (the recall page's one click for all)."""
-    if not policy.may_handle_recalls(actor):
+    if not policy.may_handle_recalls(ctx):
         raise PermissionDenied
-    if not _visible_recalls(actor).filter(pk=recall_id).exists():
+    if not _visible_recalls(ctx).filter(pk=recall_id).exists():
         raise NotFound
     ids = list(
         RecallRecipient.objects.filter(
@@ -283,24 +283,26 @@ def recall_replacements_place(
         .values_list("pk", flat=True)
         .distinct()
     )
-    return [recall_replacement_place(actor=actor, recipient_id=pk, at=at) for pk in ids]
+    return [recall_replacement_place(ctx=ctx, recipient_id=pk, at=at) for pk in ids]
 
 
 # -- Reads ------------------------------------------------------------------------------------
 
 
-def _visible_recalls(user: User) -> QuerySet[Recall]:
-    lots = policy.recall_lots_visible(user, StockLot.objects.all())
+def _visible_recalls(ctx: AccessContext) -> QuerySet[Recall]:
+    lots = policy.recall_lots_visible(ctx, StockLot.objects.all())
     return Recall.objects.filter(recall_lots__lot__in=lots).distinct()
 
 
-def recalls_list(*, user: User, limit: int = 50, offset: int = 0) -> tuple[list[Recall], int]:
-    """Recalls of lots `user` handles, newest first, with their number of lots and of
+def recalls_list(
+    *, ctx: AccessContext, limit: int = 50, offset: int = 0
+) -> tuple[list[Recall], int]:
+    """Recalls of lots `ctx` handles, newest first, with their number of lots and of
     recipients (two queries; no personal data)."""
-    if not policy.may_handle_recalls(user):
+    if not policy.may_handle_recalls(ctx):
         raise PermissionDenied
     qs = (
-        Recall.objects.filter(pk__in=_visible_recalls(user).values("pk"))
+        Recall.objects.filter(pk__in=_visible_recalls(ctx).values("pk"))
         .select_related("product", "created_by")
         .annotate(
             lot_count=Count("recall_lots", distinct=True),
@@ -340,15 +342,15 @@ class RecallView:
 
 
 def recall_get(
-    *, user: User, recall_id: int, channel: str = "page", action: str = "view"
+    *, ctx: AccessContext, recall_id: int, action: AccessAction = AccessAction.VIEW
 ) -> RecallView:
     """A recall with its lots and recipients: delivery names and addresses as on the parcels
     (a protected address only for those who may see it), never CPR numbers. Every citizen
     listed is access-logged with the recall's purpose (`action` "export" for a download)."""
-    if not policy.may_handle_recalls(user):
+    if not policy.may_handle_recalls(ctx):
         raise PermissionDenied
     recall = (
-        _visible_recalls(user).filter(pk=recall_id).select_related("product", "created_by").first()
+        _visible_recalls(ctx).filter(pk=recall_id).select_related("product", "created_by").first()
     )
     if recall is None:
         raise NotFound
@@ -370,26 +372,24 @@ def recall_get(
         )
         .order_by("order_id")
     )
-    rows = [_row(user, r) for r in recipients]
+    rows = [_row(ctx, r) for r in recipients]
     citizens = sorted({r.citizen_id for r in recipients if r.citizen_id is not None})
     if citizens:
-        access_log(
-            actor=user,
+        log_access(
+            ctx.with_purpose(RECALL_PURPOSE),
             citizen_ids=citizens,
             action=action,
-            channel=channel,
             resource=f"recall {recall.pk}",
-            purpose=policy.purpose_for(user, RECALL_PURPOSE),
         )
     return RecallView(recall, lots, rows)
 
 
-def _row(user: User, recipient: RecallRecipient) -> RecipientRow:
+def _row(ctx: AccessContext, recipient: RecallRecipient) -> RecipientRow:
     order = recipient.order
     if recipient.kind == RecipientKind.HOSPITAL_UNIT and recipient.organisation is not None:
         return RecipientRow(recipient, recipient.organisation.name, "", "", "", "", False)
     citizen = recipient.citizen
-    hidden = citizen is not None and not policy.shows_address(user, citizen)
+    hidden = citizen is not None and not policy.shows_address(ctx, citizen)
     return RecipientRow(
         recipient,
         order.delivery_name,

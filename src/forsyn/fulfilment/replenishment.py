@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.catalogue.models import Product
 from forsyn.core.dates import local_midnight
 from forsyn.core.errors import PermissionDenied
@@ -33,7 +34,6 @@ from forsyn.fulfilment.models import StockLot, StockMove, Warehouse
 from forsyn.fulfilment.services import _warehouse_for
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.models import OrderLine
-from forsyn.organisations.models import User
 
 
 @dataclass(frozen=True)
@@ -115,16 +115,16 @@ def _sums(rows: Any) -> dict[int, int]:
 
 def replenishment(
     *,
-    user: User,
+    ctx: AccessContext,
     warehouse_code: str,
     on: dt.date | None = None,
     window_days: int | None = None,
 ) -> Replenishment:
     """Every product with stock, use or back orders in the warehouse, with its cover; four
     queries after the warehouse, whatever the number of products."""
-    if not policy.may_operate_warehouse(user):
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
-    warehouse = _warehouse_for(user, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     day = on or timezone.localdate()
     window = window_days or settings.FORSYN_REPLENISH_WINDOW_DAYS
     on_hand = _sums(

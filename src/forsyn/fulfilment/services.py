@@ -55,10 +55,9 @@ from forsyn.fulfilment.rules import (
     is_expired,
 )
 from forsyn.orders.choices import OrderKind, OrderStatus
-from forsyn.orders.lifecycle import orders_transition
+from forsyn.orders.lifecycle import Actor, actor_id, orders_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order, OrderLine
-from forsyn.organisations.models import User
 
 MAX_LINE_QUANTITY = 100_000
 MAX_RECEIPT_LINES = 500
@@ -288,7 +287,7 @@ class AllocationResult:
 def orders_allocate(
     *,
     order_ids: Sequence[int],
-    actor: User | None = None,
+    actor: Actor = None,
     at: dt.datetime | None = None,
 ) -> AllocationResult:
     """Allocate approved and back-ordered orders, oldest first, first-expiry-first-out from the
@@ -378,7 +377,7 @@ def orders_allocate(
                 allocated_delta=a.quantity,
                 order_id=order_of_line[a.line_id],
                 order_line_id=a.line_id,
-                actor=actor if actor is not None and actor.pk else None,
+                actor_id=actor_id(actor),
                 at=moment,
             )
             for a in plan.allocations
@@ -440,9 +439,7 @@ def back_orders_allocate(*, lot_ids: Sequence[int]) -> AllocationResult:
 
 
 @transaction.atomic
-def order_release(
-    *, order_id: int, actor: User | None = None, at: dt.datetime | None = None
-) -> int:
+def order_release(*, order_id: int, actor: Actor = None, at: dt.datetime | None = None) -> int:
     """A cancelled order gives back the stock it still holds: one release move per order line
     and lot, the lots' allocated totals lowered by the same. Idempotent (the outbox handler of
     "order.cancelled" may run twice). Returns the pieces released."""
@@ -480,7 +477,7 @@ def order_release(
                 order_id=order_id,
                 order_line_id=line_id,
                 reason="order cancelled",
-                actor=actor if actor is not None and actor.pk else None,
+                actor_id=actor_id(actor),
                 at=moment,
             )
             for lot_id, line_id, quantity in held

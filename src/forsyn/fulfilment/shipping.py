@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from forsyn.access.context import AccessContext
 from forsyn.core.errors import DomainError, FieldError, NotFound
 from forsyn.core.outbox import outbox_record
 from forsyn.fulfilment.carrier import Shipment, carrier
@@ -38,7 +39,6 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import orders_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order
-from forsyn.organisations.models import User
 
 PARCEL_SHIPPED = "parcel.shipped"
 RETURNED_MESSAGE = "returned by the carrier"
@@ -63,13 +63,13 @@ def _event(
 # -- Shipping -----------------------------------------------------------------------------------
 
 
-def parcel_ship(*, actor: User, parcel_id: int, at: dt.datetime | None = None) -> Parcel:
+def parcel_ship(*, ctx: AccessContext, parcel_id: int, at: dt.datetime | None = None) -> Parcel:
     """Book a packed parcel with the carrier and send it. Shipping a parcel again answers the
     first booking (no second booking)."""
-    if not parcels_operated(actor).filter(pk=parcel_id).exists():
+    if not parcels_operated(ctx).filter(pk=parcel_id).exists():
         raise NotFound
     moment = at or timezone.now()
-    who = actor if actor.pk else None
+    who = ctx.user_id
     with transaction.atomic():
         orders = orders_by_id_for_update(_order_ids([parcel_id]))
         parcel = parcels_for_update([parcel_id])[0]
@@ -99,16 +99,16 @@ def parcel_ship(*, actor: User, parcel_id: int, at: dt.datetime | None = None) -
         parcel.carrier = booking.carrier
         parcel.tracking_number = booking.tracking_number
         parcel.shipped_at = moment
-        parcel.shipped_by = who
+        parcel.shipped_by_id = who
         parcel.save(
             update_fields=["status", "carrier", "tracking_number", "shipped_at", "shipped_by"]
         )
         ParcelOrder.objects.filter(parcel=parcel).update(is_open=False)
-        _event(parcel, ParcelStatus.SHIPPED, moment, source="warehouse", actor=who).save()
+        _event(parcel, ParcelStatus.SHIPPED, moment, source="warehouse", actor_id=who).save()
         orders_transition(
             [o for o in orders if o.status == OrderStatus.PACKED],
             OrderStatus.SHIPPED,
-            actor=who,
+            actor=ctx,
             at=moment,
         )
         if parcel.citizen_id is not None:
@@ -225,17 +225,17 @@ def carrier_events_apply(
 
 
 def parcel_return_receive(
-    *, actor: User, parcel_id: int, disposition: str, at: dt.datetime | None = None
+    *, ctx: AccessContext, parcel_id: int, disposition: str, at: dt.datetime | None = None
 ) -> Parcel:
     """Receive a returned parcel back: per lot, its pieces go back to stock (fit, and the lot is
     available with the receiving shelf life) or to quarantine (held on the lot without an
     order, not available). Ledger moves with the parcel's SSCC as reason; restocked lots may
     serve back orders (outbox `stock.received`)."""
-    if not parcels_operated(actor).filter(pk=parcel_id).exists():
+    if not parcels_operated(ctx).filter(pk=parcel_id).exists():
         raise NotFound
     moment = at or timezone.now()
     today = timezone.localdate(moment)
-    who = actor if actor.pk else None
+    who = ctx.user_id
     requested = ReturnDisposition(disposition)
     with transaction.atomic():
         order_ids = _order_ids([parcel_id])
@@ -282,7 +282,7 @@ def parcel_return_receive(
                     order_id=order_id,
                     order_line_id=line_id,
                     reason=reason,
-                    actor=who,
+                    actor_id=who,
                     at=moment,
                 )
             )
@@ -294,7 +294,7 @@ def parcel_return_receive(
                         lot_id=lot_id,
                         allocated_delta=quantity,
                         reason=f"quarantine: {reason}",
-                        actor=who,
+                        actor_id=who,
                         at=moment,
                     )
                 )
@@ -314,7 +314,7 @@ def parcel_return_receive(
             ParcelStatus.RETURNED,
             moment,
             source="warehouse",
-            actor=who,
+            actor_id=who,
             note=f"received back: {parcel.return_disposition}",
         ).save()
         restocked = sorted(lot for lot in back if lot not in held)

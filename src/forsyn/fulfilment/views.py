@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forsyn.access import policy
+from forsyn.access.context import context_for_request
 from forsyn.access.forms import PurposeForm
 from forsyn.access.purpose import purpose_stated
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
@@ -64,7 +65,7 @@ def operator_page(view: View) -> View:
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.may_operate_warehouse(request.user):
+        if not policy.may_operate_warehouse(context_for_request(request)):
             raise DjangoPermissionDenied
         try:
             return view(request, *args, **kwargs)
@@ -94,13 +95,13 @@ def _htmx(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     """Start today's wave (a job run) and follow the recent waves."""
-    warehouses = warehouses_list(user=request.user)
+    warehouses = warehouses_list(ctx=context_for_request(request))
     choices = [(w.code, w.name) for w in warehouses]
     form = WaveStartForm(request.POST or None, warehouses=choices)
     if request.method == "POST" and form.is_valid():
         try:
             run = wave_start(
-                actor=request.user,  # type: ignore[arg-type]
+                ctx=context_for_request(request),
                 warehouse_code=form.cleaned_data["warehouse"],
                 cutoff=form.cleaned_data["cutoff"],
                 queue=True,
@@ -129,7 +130,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "fulfilment/home.html",
         {
             "form": form,
-            "waves": waves_recent(user=request.user),
+            "waves": waves_recent(ctx=context_for_request(request)),
             "last_run": last_run,
             "run_errors": run_errors,
             "default_cutoff": default_cutoff(),
@@ -149,7 +150,7 @@ def wave_run(request: HttpRequest, run_id: int) -> HttpResponse:
 @operator_page
 def wave(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The pick list in route order, with the way to pick, cut, pack and ship."""
-    w = wave_get(user=request.user, wave_id=wave_id)
+    w = wave_get(ctx=context_for_request(request), wave_id=wave_id)
     return render(request, "fulfilment/wave.html", {"wave": w, "lines": wave_pick_lines(w)})
 
 
@@ -160,12 +161,12 @@ def wave(request: HttpRequest, wave_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
     """One scan and a number of pieces at a time, as goods come off the pallet."""
-    warehouses = [(w.code, w.name) for w in warehouses_list(user=request.user)]
+    warehouses = [(w.code, w.name) for w in warehouses_list(ctx=context_for_request(request))]
     form = ReceiveForm(request.POST or None, warehouses=warehouses)
     if request.method == "POST" and form.is_valid():
         try:
             done = stock_receive(
-                actor=request.user,  # type: ignore[arg-type]
+                ctx=context_for_request(request),
                 warehouse_code=form.cleaned_data["warehouse"],
                 lines=[(form.cleaned_data["scan"], form.cleaned_data["quantity"])],
             )
@@ -192,14 +193,14 @@ def receive(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pick(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The next line to pick, and the scan field that confirms it."""
-    w = wave_get(user=request.user, wave_id=wave_id)
+    w = wave_get(ctx=context_for_request(request), wave_id=wave_id)
     form = None
     if request.method == "POST":
         form = PickForm(request.POST)
         if form.is_valid():
             try:
                 done = pick_line_confirm(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     pick_line_id=form.cleaned_data["pick_line"],
                     scan=form.cleaned_data["scan"],
                     quantity=form.cleaned_data["quantity"],
@@ -243,7 +244,7 @@ def pick(request: HttpRequest, wave_id: int) -> HttpResponse:
 @operator_page
 @require_http_methods(["GET", "POST"])
 def hole_cutting(request: HttpRequest, wave_id: int) -> HttpResponse:
-    w = wave_get(user=request.user, wave_id=wave_id)
+    w = wave_get(ctx=context_for_request(request), wave_id=wave_id)
     errors: dict[int, str] = {}
     if request.method == "POST":
         task_id = int(request.POST.get("task", "0") or 0)
@@ -251,7 +252,7 @@ def hole_cutting(request: HttpRequest, wave_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 task = hole_cut_confirm(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     task_id=task_id,
                     pieces=form.cleaned_data["pieces"],
                 )
@@ -283,12 +284,12 @@ def hole_cutting(request: HttpRequest, wave_id: int) -> HttpResponse:
 def pack(request: HttpRequest, wave_id: int) -> HttpResponse:
     """Parcels of the wave: pack a ready one (its SSCC is given), print its delivery note (in
     the parcel) and label (outside)."""
-    w = wave_get(user=request.user, wave_id=wave_id)
+    w = wave_get(ctx=context_for_request(request), wave_id=wave_id)
     if request.method == "POST":
         raw = request.POST.get("parcel", "")
         parcel_ids = [int(raw)] if raw.isdecimal() else None
         result = wave_pack(
-            actor=request.user,  # type: ignore[arg-type]
+            ctx=context_for_request(request),
             wave_id=w.pk,
             parcel_ids=parcel_ids,
         )
@@ -301,20 +302,20 @@ def pack(request: HttpRequest, wave_id: int) -> HttpResponse:
         for parcel, error in result.waiting:
             messages.error(request, f"{_('Parcel')} {parcel.number}: {error.text()}")
         return HttpResponseRedirect(reverse("fulfilment:pack", kwargs={"wave_id": w.pk}))
-    rows = wave_parcels(user=request.user, wave=w, resource=f"packing: wave {w.pk}")
+    rows = wave_parcels(ctx=context_for_request(request), wave=w, resource=f"packing: wave {w.pk}")
     return render(request, "fulfilment/pack.html", {"wave": w, "rows": rows})
 
 
 @operator_page
 @require_http_methods(["GET", "POST"])
 def ship(request: HttpRequest, wave_id: int) -> HttpResponse:
-    w = wave_get(user=request.user, wave_id=wave_id)
+    w = wave_get(ctx=context_for_request(request), wave_id=wave_id)
     if request.method == "POST":
         raw = request.POST.get("parcel", "")
         if not raw.isdecimal():
             raise Http404
         try:
-            parcel = parcel_ship(actor=request.user, parcel_id=int(raw))  # type: ignore[arg-type]
+            parcel = parcel_ship(ctx=context_for_request(request), parcel_id=int(raw))
         except DomainError as exc:
             for text in exc.texts():
                 messages.error(request, text)
@@ -327,14 +328,16 @@ def ship(request: HttpRequest, wave_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("fulfilment:ship", kwargs={"wave_id": w.pk}))
     rows = [
         r
-        for r in wave_parcels(user=request.user, wave=w, resource=f"shipping: wave {w.pk}")
+        for r in wave_parcels(
+            ctx=context_for_request(request), wave=w, resource=f"shipping: wave {w.pk}"
+        )
         if r.parcel.status != ParcelStatus.PLANNED
     ]
     return render(request, "fulfilment/ship.html", {"wave": w, "rows": rows})
 
 
 def _papers(request: HttpRequest, parcel_id: int, document: str) -> HttpResponse:
-    papers = parcel_papers(actor=request.user, parcel_id=parcel_id, document=document)  # type: ignore[arg-type]
+    papers = parcel_papers(ctx=context_for_request(request), parcel_id=parcel_id, document=document)
     html = delivery_note_html(papers) if document == "delivery note" else label_html(papers)
     response = HttpResponse(to_pdf(html), content_type="application/pdf")
     name = "foelgeseddel" if document == "delivery note" else "label"
@@ -364,7 +367,7 @@ def returns(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 parcel = parcel_return_receive(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     parcel_id=int(raw),
                     disposition=form.cleaned_data["disposition"],
                 )
@@ -378,7 +381,7 @@ def returns(request: HttpRequest) -> HttpResponse:
                     % {"sscc": parcel.sscc, "where": parcel.get_return_disposition_display()},
                 )
         return redirect("fulfilment:returns")
-    parcels = returned_parcels(user=request.user, resource="returned parcels")
+    parcels = returned_parcels(ctx=context_for_request(request), resource="returned parcels")
     return render(request, "fulfilment/returns.html", {"parcels": parcels, "form": ReturnForm()})
 
 
@@ -390,7 +393,7 @@ def returns(request: HttpRequest) -> HttpResponse:
 def timeline(request: HttpRequest, order_id: int) -> HttpResponse:
     """Status changes and parcel events of one order, for staff who may see the order
     (the policy; logged). Service-centre staff state a purpose first."""
-    if policy.is_portal_user(request.user):
+    if policy.is_portal_user(context_for_request(request)):
         raise DjangoPermissionDenied
     citizen_id = Order.objects.filter(pk=order_id).values_list("citizen_id", flat=True).first()
     purpose = purpose_stated(request, citizen_id) if citizen_id else None
@@ -399,14 +402,12 @@ def timeline(request: HttpRequest, order_id: int) -> HttpResponse:
         if not form.is_valid():
             return render(request, "fulfilment/purpose.html", {"form": form})
         return redirect(request.path)
-    if citizen_id and policy.needs_purpose(request.user) and not purpose:
+    if citizen_id and policy.needs_purpose(context_for_request(request)) and not purpose:
         return render(request, "fulfilment/purpose.html", {"form": PurposeForm()})
     try:
         order, parcels, entries = order_timeline(
-            user=request.user,  # type: ignore[arg-type]
+            ctx=context_for_request(request).with_purpose(purpose),
             order_id=order_id,
-            purpose=purpose,
-            channel="page",
             resource=f"fulfilment timeline: order {order_id}",
         )
     except (NotFound, DomainError):

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext, Channel, context_for_request
 from forsyn.access.purpose import purpose_stated
+from forsyn.audit.choices import AccessAction
 from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.fulfilment.asn import asn_check, asn_import, asn_list, asn_receive
 from forsyn.fulfilment.choices import AdjustmentReason
@@ -58,8 +60,8 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _allowed(request: HttpRequest, rule: Callable[[Any], bool]) -> None:
-    if not rule(request.user):
+def _allowed(request: HttpRequest, rule: Callable[[AccessContext], bool]) -> None:
+    if not rule(context_for_request(request)):
         raise DjangoPermissionDenied
 
 
@@ -73,7 +75,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _warehouse_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(w.code, w.name) for w in warehouses_list(user=request.user)]
+    return [(w.code, w.name) for w in warehouses_list(ctx=context_for_request(request))]
 
 
 def _form_errors(form: Any, exc: DomainError) -> None:
@@ -92,12 +94,15 @@ def _download(data: bytes, name: str, kind: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if not (policy.may_operate_warehouse(request.user) or policy.may_handle_recalls(request.user)):
+    if not (
+        policy.may_operate_warehouse(context_for_request(request))
+        or policy.may_handle_recalls(context_for_request(request))
+    ):
         raise DjangoPermissionDenied
     return render(
         request,
         "fulfilment/stock_home.html",
-        {"operator": policy.may_operate_warehouse(request.user)},
+        {"operator": policy.may_operate_warehouse(context_for_request(request))},
     )
 
 
@@ -110,7 +115,9 @@ def receive(request: HttpRequest) -> HttpResponse:
     choices = _warehouse_choices(request)
     notice_id = _int(request.GET.get("advis"))
     try:
-        check = asn_check(user=request.user, notice_id=notice_id) if notice_id else None  # type: ignore[arg-type]
+        check = (
+            asn_check(ctx=context_for_request(request), notice_id=notice_id) if notice_id else None
+        )
     except NotFound:
         raise Http404 from None
     form = ReceiveForm(
@@ -127,10 +134,12 @@ def receive(request: HttpRequest) -> HttpResponse:
             lines = [(form.cleaned_data["scan"], form.cleaned_data["quantity"])]
             try:
                 if check is not None:
-                    done = asn_receive(actor=request.user, notice_id=check.notice.pk, lines=lines)  # type: ignore[arg-type]
+                    done = asn_receive(
+                        ctx=context_for_request(request), notice_id=check.notice.pk, lines=lines
+                    )
                 else:
                     done = stock_receive(
-                        actor=request.user,  # type: ignore[arg-type]
+                        ctx=context_for_request(request),
                         warehouse_code=form.cleaned_data["warehouse"],
                         lines=lines,
                     )
@@ -152,7 +161,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect(request.get_full_path())
-    notices, _count = asn_list(user=request.user, limit=20)  # type: ignore[arg-type]
+    notices, _count = asn_list(ctx=context_for_request(request), limit=20)
     return render(
         request,
         "fulfilment/stock_receive.html",
@@ -176,7 +185,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 notice = asn_import(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     warehouse_code=form.cleaned_data["warehouse"],
                     reference=form.cleaned_data["reference"],
                     file_name=upload.name,
@@ -191,7 +200,7 @@ def notices(request: HttpRequest) -> HttpResponse:
                 return redirect("stock:notice", notice_id=notice.pk)
     page_no = _page_number(request)
     items, count = asn_list(
-        user=request.user,  # type: ignore[arg-type]
+        ctx=context_for_request(request),
         limit=PAGE_SIZE,
         offset=(page_no - 1) * PAGE_SIZE,
     )
@@ -207,7 +216,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     _allowed(request, policy.may_operate_warehouse)
     try:
-        check = asn_check(user=request.user, notice_id=notice_id)  # type: ignore[arg-type]
+        check = asn_check(ctx=context_for_request(request), notice_id=notice_id)
     except NotFound:
         raise Http404 from None
     return render(request, "fulfilment/stock_notice.html", {"check": check})
@@ -235,7 +244,7 @@ def stock(request: HttpRequest) -> HttpResponse:
     expiry = data.get("expiry") or ""
     page_no = _page_number(request)
     rows, count = stock_page(
-        user=request.user,  # type: ignore[arg-type]
+        ctx=context_for_request(request),
         gtin=data.get("gtin") or "",
         expired=expiry == "expired",
         within_days=int(expiry) if expiry.isdigit() else None,
@@ -266,7 +275,7 @@ def counts(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 count = stock_count_start(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     warehouse_code=form.cleaned_data["warehouse"],
                     location_code=form.cleaned_data["location"],
                     note=form.cleaned_data["note"],
@@ -277,7 +286,7 @@ def counts(request: HttpRequest) -> HttpResponse:
                 return redirect("stock:count", count_id=count.pk)
     page_no = _page_number(request)
     items, total = counts_list(
-        user=request.user,  # type: ignore[arg-type]
+        ctx=context_for_request(request),
         limit=PAGE_SIZE,
         offset=(page_no - 1) * PAGE_SIZE,
     )
@@ -301,7 +310,7 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
             status = 422
             if form.is_valid():
                 stock_count_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     count_id=count_id,
                     scan=form.cleaned_data["scan"],
                     quantity=form.cleaned_data["quantity"],
@@ -310,7 +319,7 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
         elif action == "lot":
             quantity = _int(request.POST.get("quantity"))
             stock_count_record(
-                actor=request.user,  # type: ignore[arg-type]
+                ctx=context_for_request(request),
                 count_id=count_id,
                 lot_id=_int(request.POST.get("lot")),
                 quantity=-1 if quantity is None else quantity,
@@ -318,7 +327,7 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
             return redirect("stock:count", count_id=count_id)
         elif action == "post":
             done = stock_count_post(
-                actor=request.user,  # type: ignore[arg-type]
+                ctx=context_for_request(request),
                 count_id=count_id,
                 reasons=_reasons(request),
             )
@@ -328,7 +337,7 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
             )
             return redirect("stock:count", count_id=count_id)
         elif action == "cancel":
-            stock_count_cancel(actor=request.user, count_id=count_id)  # type: ignore[arg-type]
+            stock_count_cancel(ctx=context_for_request(request), count_id=count_id)
             messages.success(request, _("The count is cancelled."))
             return redirect("stock:counts")
     except NotFound:
@@ -340,7 +349,7 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
         else:
             errors = exc.texts()
     try:
-        view = count_get(user=request.user, count_id=count_id)  # type: ignore[arg-type]
+        view = count_get(ctx=context_for_request(request), count_id=count_id)
     except NotFound:
         raise Http404 from None
     if action == "post":  # a refused posting shows the reasons as they were chosen
@@ -381,7 +390,7 @@ def recalls(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 recall = recall_create(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     gtin=form.cleaned_data["gtin"],
                     lots=form.lot_numbers(),
                     reason=form.cleaned_data["reason"],
@@ -399,7 +408,7 @@ def recalls(request: HttpRequest) -> HttpResponse:
                 return redirect("stock:recall", recall_id=recall.pk)
     page_no = _page_number(request)
     items, total = recalls_list(
-        user=request.user,  # type: ignore[arg-type]
+        ctx=context_for_request(request),
         limit=PAGE_SIZE,
         offset=(page_no - 1) * PAGE_SIZE,
     )
@@ -409,7 +418,7 @@ def recalls(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "items": items,
-            "recall_only": not policy.may_operate_warehouse(request.user),
+            "recall_only": not policy.may_operate_warehouse(context_for_request(request)),
             **_pager(page_no, total),
         },
         status=status,
@@ -424,13 +433,15 @@ def recall(request: HttpRequest, recall_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "replace_all":
-                placed = recall_replacements_place(actor=request.user, recall_id=recall_id)  # type: ignore[arg-type]
+                placed = recall_replacements_place(
+                    ctx=context_for_request(request), recall_id=recall_id
+                )
                 messages.success(
                     request, _("%(n)s replacement orders are placed.") % {"n": len(placed)}
                 )
             else:
                 order = recall_replacement_place(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=context_for_request(request),
                     recipient_id=_int(request.POST.get("recipient")) or 0,
                 )
                 messages.success(
@@ -442,12 +453,13 @@ def recall(request: HttpRequest, recall_id: int) -> HttpResponse:
         except DomainError as exc:
             errors, status = exc.texts(), 422
     kind = request.GET.get("format", "")
+    exported = kind in ("csv", "xlsx")
+    ctx = context_for_request(request)
     try:
         view = recall_get(
-            user=request.user,  # type: ignore[arg-type]
+            ctx=ctx.with_channel(Channel.EXPORT) if exported else ctx,
             recall_id=recall_id,
-            channel="export" if kind in ("csv", "xlsx") else "page",
-            action="export" if kind in ("csv", "xlsx") else "view",
+            action=AccessAction.EXPORT if exported else AccessAction.VIEW,
         )
     except NotFound:
         raise Http404 from None
@@ -462,7 +474,7 @@ def recall(request: HttpRequest, recall_id: int) -> HttpResponse:
         {
             "view": view,
             "errors": errors,
-            "recall_only": not policy.may_operate_warehouse(request.user),
+            "recall_only": not policy.may_operate_warehouse(context_for_request(request)),
             "to_replace": sum(
                 1 for row in view.rows if row.picked and not row.recipient.replacement_order_id
             ),
@@ -482,7 +494,7 @@ def replenish(request: HttpRequest) -> HttpResponse:
     if not choices:
         return render(request, "fulfilment/stock_replenishment.html", {"report": None})
     try:
-        report = replenishment(user=request.user, warehouse_code=code)  # type: ignore[arg-type]
+        report = replenishment(ctx=context_for_request(request), warehouse_code=code)
     except DomainError:
         raise Http404 from None
     kind = request.GET.get("format", "")
@@ -509,7 +521,8 @@ def replenish(request: HttpRequest) -> HttpResponse:
 def citizen_pauses_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     _allowed(request, policy.may_pause_deliveries)
     purpose = purpose_stated(request, citizen_id)
-    if policy.needs_purpose(request.user) and not purpose:
+    ctx = context_for_request(request).with_purpose(purpose)
+    if policy.needs_purpose(ctx) and not purpose:
         # The citizen's page asks for the purpose (kept in the session, never in a URL).
         return redirect(reverse("citizen-detail", args=[citizen_id]))
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -521,22 +534,17 @@ def citizen_pauses_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
             status = 422
             if form.is_valid():
                 delivery_pause_start(
-                    actor=request.user,  # type: ignore[arg-type]
+                    ctx=ctx,
                     citizen_id=citizen_id,
                     starts_on=form.cleaned_data["starts_on"],
                     ends_on=form.cleaned_data["ends_on"],
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
-                    purpose=purpose,
                 )
                 messages.success(request, _("The deliveries are paused."))
                 return redirect("citizen-pauses", citizen_id=citizen_id)
         elif action == "end":
-            delivery_pause_end(
-                actor=request.user,  # type: ignore[arg-type]
-                pause_id=_int(request.POST.get("pause")) or 0,
-                purpose=purpose,
-            )
+            delivery_pause_end(ctx=ctx, pause_id=_int(request.POST.get("pause")) or 0)
             messages.success(request, _("The pause is ended: waiting orders are allocated."))
             return redirect("citizen-pauses", citizen_id=citizen_id)
     except NotFound:
@@ -548,7 +556,7 @@ def citizen_pauses_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
         else:
             errors = exc.texts()
     try:
-        pauses = citizen_pauses(user=request.user, citizen_id=citizen_id, purpose=purpose)  # type: ignore[arg-type]
+        pauses = citizen_pauses(ctx=ctx, citizen_id=citizen_id)
     except NotFound:
         raise Http404 from None
     return render(

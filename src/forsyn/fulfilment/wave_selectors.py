@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from forsyn.access import policy
+from forsyn.access.context import AccessContext
 from forsyn.core.errors import NotFound, PermissionDenied
 from forsyn.fulfilment.choices import HoleCutStatus, ParcelStatus
 from forsyn.fulfilment.documents import log_recipients_read
@@ -26,23 +27,22 @@ from forsyn.fulfilment.models import (
 from forsyn.orders.choices import OrderStatus
 from forsyn.orders.models import Order, OrderEvent
 from forsyn.orders.selectors import order_get
-from forsyn.organisations.models import User
 
 
-def _operator(user: Any) -> None:
-    if not policy.may_operate_warehouse(user):
+def _operator(ctx: AccessContext) -> None:
+    if not policy.may_operate_warehouse(ctx):
         raise PermissionDenied
 
 
-def waves_visible(user: Any) -> QuerySet[Wave]:
-    _operator(user)
+def waves_visible(ctx: AccessContext) -> QuerySet[Wave]:
+    _operator(ctx)
     return Wave.objects.filter(
-        warehouse__in=policy.warehouses_operated(user, Warehouse.objects.all())
+        warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all())
     )
 
 
-def wave_get(*, user: Any, wave_id: int) -> Wave:
-    wave = waves_visible(user).select_related("warehouse").filter(pk=wave_id).first()
+def wave_get(*, ctx: AccessContext, wave_id: int) -> Wave:
+    wave = waves_visible(ctx).select_related("warehouse").filter(pk=wave_id).first()
     if wave is None:
         raise NotFound
     return wave
@@ -60,10 +60,10 @@ class WaveSummary:
     shipped: int
 
 
-def waves_recent(*, user: Any, limit: int = 20) -> list[WaveSummary]:
-    """The newest waves of the warehouses `user` works in, with their progress: three
+def waves_recent(*, ctx: AccessContext, limit: int = 20) -> list[WaveSummary]:
+    """The newest waves of the warehouses `ctx` works in, with their progress: three
     queries whatever the number of waves."""
-    waves = list(waves_visible(user).select_related("warehouse").order_by("-created_at", "-pk"))[
+    waves = list(waves_visible(ctx).select_related("warehouse").order_by("-created_at", "-pk"))[
         :limit
     ]
     ids = [w.pk for w in waves]
@@ -166,7 +166,7 @@ class ParcelRow:
     order_statuses: list[str] = field(default_factory=list)
 
 
-def wave_parcels(*, user: Any, wave: Wave, channel: str = "page", resource: str) -> list[ParcelRow]:
+def wave_parcels(*, ctx: AccessContext, wave: Wave, resource: str) -> list[ParcelRow]:
     """The wave's parcels with their orders; the names and addresses shown are a read of the
     citizens (logged). Four queries plus the log."""
     parcels = list(
@@ -187,7 +187,7 @@ def wave_parcels(*, user: Any, wave: Wave, channel: str = "page", resource: str)
         .annotate(n=Count("pk"))
         .values_list("parcel_id", "n")
     )
-    log_recipients_read(actor=user, parcels=parcels, channel=channel, resource=resource)
+    log_recipients_read(ctx=ctx, parcels=parcels, resource=resource)
     return [
         ParcelRow(
             parcel=p,
@@ -200,18 +200,18 @@ def wave_parcels(*, user: Any, wave: Wave, channel: str = "page", resource: str)
     ]
 
 
-def returned_parcels(*, user: Any, resource: str) -> list[Parcel]:
+def returned_parcels(*, ctx: AccessContext, resource: str) -> list[Parcel]:
     """Parcels the carrier brought back that are not yet received back, in the warehouses
-    `user` works in (logged: their names are shown)."""
-    _operator(user)
+    `ctx` works in (logged: their names are shown)."""
+    _operator(ctx)
     parcels = list(
         Parcel.objects.filter(
-            wave__warehouse__in=policy.warehouses_operated(user, Warehouse.objects.all()),
+            wave__warehouse__in=policy.warehouses_operated(ctx, Warehouse.objects.all()),
             status=ParcelStatus.RETURNED,
             return_received_at__isnull=True,
         ).order_by("returned_at", "pk")
     )
-    log_recipients_read(actor=user, parcels=parcels, channel="page", resource=resource)
+    log_recipients_read(ctx=ctx, parcels=parcels, resource=resource)
     return parcels
 
 
@@ -243,13 +243,11 @@ SOURCE_LABELS = {"warehouse": _("Warehouse"), "carrier": _("Carrier")}
 
 
 def order_timeline(
-    *, user: User, order_id: int, purpose: str | None, channel: str, resource: str
+    *, ctx: AccessContext, order_id: int, resource: str
 ) -> tuple[Order, list[Parcel], list[TimelineEntry]]:
     """The order (through the policy, logged) with its status changes and its parcels' events,
     oldest first."""
-    order = order_get(
-        user=user, order_id=order_id, purpose=purpose, channel=channel, resource=resource
-    )
+    order = order_get(ctx=ctx, order_id=order_id, resource=resource)
     events = list(OrderEvent.objects.filter(order=order).order_by("at", "pk"))
     parcels = list(Parcel.objects.filter(links__order=order).exclude(sscc="").order_by("pk"))
     parcel_events = list(

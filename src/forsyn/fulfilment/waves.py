@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from forsyn.access.context import AccessContext, Channel
 from forsyn.core.errors import DomainError
 from forsyn.core.jobs import job, job_enqueue, job_execute, job_progress
 from forsyn.core.models import JobRun
@@ -70,25 +71,25 @@ class WaveDone:
 
 def wave_start(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_code: str,
     cutoff: dt.datetime | None = None,
     now: dt.datetime | None = None,
     queue: bool = False,
 ) -> JobRun:
-    """Check that `actor` works in the warehouse, then record the wave's job run and run it:
+    """Check that `ctx` works in the warehouse, then record the wave's job run and run it:
     now, in this request (the API answers with the wave), or queued after commit (`queue`, the
     operator's page, which follows the run's progress). The cut-off defaults to 14:00 on the
     pick day (`wave_rules.wave_cutoff`); a naive one is local time."""
-    warehouse = _warehouse_for(actor, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     moment = now or timezone.now()
     cut = cutoff or default_cutoff(moment)
     if timezone.is_naive(cut):
         cut = timezone.make_aware(cut)
     parameters = {"warehouse": warehouse.code, "cutoff": cut.isoformat(), "at": moment.isoformat()}
     if queue:
-        return job_enqueue(kind=WAVE_JOB, started_by=actor, parameters=parameters)
-    run = JobRun.objects.create(kind=WAVE_JOB, started_by=actor, parameters=parameters)
+        return job_enqueue(kind=WAVE_JOB, started_by_id=ctx.user_id, parameters=parameters)
+    run = JobRun.objects.create(kind=WAVE_JOB, started_by_id=ctx.user_id, parameters=parameters)
     return job_execute(run.pk)
 
 
@@ -101,9 +102,11 @@ def wave_job(run: JobRun) -> dict[str, Any]:
             code=ErrorCode.UNKNOWN_WAREHOUSE,
             fields={"warehouse": ErrorCode.UNKNOWN_WAREHOUSE.error()},
         )
-    actor = User.objects.get(pk=run.started_by_id)
+    # The operator who started the run, acting through the background task.
+    user = User.objects.select_related("organisation").get(pk=run.started_by_id)
+    ctx = AccessContext.for_user(user, channel=Channel.TASK)
     done = wave_create(
-        actor=actor,
+        ctx=ctx,
         warehouse_code=params["warehouse"],
         cutoff=dt.datetime.fromisoformat(params["cutoff"]),
         at=dt.datetime.fromisoformat(params["at"]) if params.get("at") else None,
@@ -119,7 +122,7 @@ def wave_job(run: JobRun) -> dict[str, Any]:
 
 def wave_create(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_code: str,
     cutoff: dt.datetime,
     at: dt.datetime | None = None,
@@ -127,19 +130,19 @@ def wave_create(
 ) -> WaveDone:
     """Allocate what waits, then make the wave of the allocated orders placed before `cutoff`.
     DomainError `wave_empty` when there is nothing to pick (the allocation stays done)."""
-    warehouse = _warehouse_for(actor, warehouse_code)
+    warehouse = _warehouse_for(ctx, warehouse_code)
     moment = at or timezone.now()
     waiting = list(
         Order.objects.filter(status__in=ALLOCATABLE, placed_at__lt=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    allocation = orders_allocate(order_ids=waiting, actor=actor, at=moment)
+    allocation = orders_allocate(order_ids=waiting, actor=ctx, at=moment)
     if run is not None:
         job_progress(run, done=len(waiting), total=len(waiting) + 1)
     with transaction.atomic():
         wave, order_ids, lines = _wave_build(
-            actor=actor, warehouse_id=warehouse.pk, cutoff=cutoff, moment=moment, run=run
+            ctx=ctx, warehouse_id=warehouse.pk, cutoff=cutoff, moment=moment, run=run
         )
     if run is not None:
         job_progress(run, done=len(waiting) + 1)
@@ -186,7 +189,7 @@ def _orders_to_ship(orders: Sequence[Order], unit_addresses: dict[int, Any]) -> 
 
 def _wave_build(
     *,
-    actor: User,
+    ctx: AccessContext,
     warehouse_id: int,
     cutoff: dt.datetime,
     moment: dt.datetime,
@@ -254,7 +257,7 @@ def _wave_build(
         cutoff_at=cutoff,
         ships_on=pick_day(moment),
         created_at=moment,
-        created_by=actor,
+        created_by_id=ctx.user_id,
         job_run=run,
     )
     parcels = []

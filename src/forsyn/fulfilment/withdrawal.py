@@ -16,9 +16,8 @@ from forsyn.fulfilment.choices import MoveKind
 from forsyn.fulfilment.models import StockMove
 from forsyn.fulfilment.services import _bulk_add
 from forsyn.orders.choices import OrderStatus
-from forsyn.orders.lifecycle import orders_transition
+from forsyn.orders.lifecycle import Actor, actor_id, orders_transition
 from forsyn.orders.models import Order
-from forsyn.organisations.models import User
 
 REALLOCATE = "fulfilment.reallocate"
 
@@ -56,7 +55,7 @@ def allocations_withdraw(
     taken: Sequence[Holding],
     orders: Sequence[Order],
     reason: str,
-    actor: User | None,
+    actor: Actor,
     at: dt.datetime,
     message: str,
     key: str,
@@ -78,7 +77,7 @@ def allocations_withdraw(
                 order_id=h.order_id,
                 order_line_id=h.order_line_id,
                 reason=reason[:200],
-                actor=actor if actor is not None and actor.pk else None,
+                actor_id=actor_id(actor),
                 at=at,
             )
             for h in taken

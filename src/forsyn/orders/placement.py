@@ -24,7 +24,7 @@ from forsyn.catalogue.choices import ProductStatus
 from forsyn.catalogue.models import Product
 from forsyn.catalogue.selectors import participations_on
 from forsyn.citizens.models import Citizen
-from forsyn.core.errors import DomainError, FieldError, NotFound
+from forsyn.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from forsyn.core.identifiers import clean_gtin
 from forsyn.core.outbox import outbox_record
 from forsyn.grants.choices import GrantStatus, LegalBasis
@@ -463,6 +463,9 @@ def _ward_order_place(
         note = "; ".join(h.message for h in decision.holds)
     else:
         decided, decided_by, note = OrderStatus.APPROVED, None, "Afdelingsbestilling"
+    # A ward order is placed by a hospital unit's staff (the policy let them): their unit pays.
+    if ctx.organisation_id is None:
+        raise PermissionDenied
     order = Order.objects.create(
         placed_by_id=ctx.user_id,
         idempotency_key=key,

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from forsyn.access import policy
-from forsyn.audit.services import access_log
+from forsyn.access.context import AccessContext
+from forsyn.access.log import log_access
+from forsyn.audit.choices import AccessAction
 from forsyn.core.errors import DomainError, NotFound
 from forsyn.orders import rules
 from forsyn.orders.choices import Channel, OrderKind, OrderStatus
@@ -21,7 +23,6 @@ from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.lifecycle import order_record_placement
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order, OrderLine
-from forsyn.organisations.models import User
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,17 @@ class ReplacementLine:
 @transaction.atomic
 def order_replacement_place(
     *,
-    actor: User,
+    ctx: AccessContext,
     replaces_order_id: int,
     lines: Sequence[ReplacementLine],
     note: str,
-    purpose: str,
     now: dt.datetime | None = None,
 ) -> Order:
     """Place an approved replacement of `lines` of order `replaces_order_id`. `note` is the
-    placement event's message (why), `purpose` the access log's. The caller holds any lock that
-    makes a second replacement of the same goods impossible (the recall's recipient row)."""
-    if not policy.may_order_replacement(actor):
+    placement event's message (why); the access log's purpose is `ctx`'s. The caller holds any
+    lock that makes a second replacement of the same goods impossible (the recall's recipient
+    row)."""
+    if not policy.may_order_replacement(ctx):
         raise DomainError(
             "you may not order replacements",
             code=ErrorCode.ORDER_FORBIDDEN,
@@ -69,10 +70,10 @@ def order_replacement_place(
         status=OrderStatus.APPROVED,
         channel=Channel.RECALL,
         placed_at=moment,
-        placed_by=actor,
-        acting_for=f"{actor.get_full_name() or actor.username} ({actor.organisation.name})"
-        if actor.organisation
-        else actor.username,
+        placed_by_id=ctx.user_id,
+        acting_for=f"{ctx.display_name} ({ctx.organisation_name})"
+        if ctx.organisation_id is not None
+        else ctx.display_name,
         delivery_type=original.delivery_type,
         delivery_name=original.delivery_name,
         delivery_street=original.delivery_street,
@@ -94,14 +95,12 @@ def order_replacement_place(
         for line, pieces in wanted
         if line is not None
     )
-    order_record_placement(order, actor=actor, decided_by=None, note=note, at=moment)
+    order_record_placement(order, actor=ctx, decided_by=None, note=note, at=moment)
     if original.kind == OrderKind.CITIZEN and original.citizen_id is not None:
-        access_log(
-            actor=actor,
+        log_access(
+            ctx,
             citizen_ids=[original.citizen_id],
-            action="create",
-            channel="page",
+            action=AccessAction.CREATE,
             resource=f"order {order.pk}",
-            purpose=policy.purpose_for(actor, purpose),
         )
     return order
