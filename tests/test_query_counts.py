@@ -458,8 +458,8 @@ PAGE_COUNTS: dict[str, Row] = {
     # The warehouse's stock pages (issue #10 §7), counted without making their data (made by
     # the warm-up, or once by `_id`); tests/fulfilment/test_stock_pages.py counts them again as
     # their own lists grow. Each: session, user, roles, organisation, then the page's own.
-    "lager/": Count(
-        lambda w: w.page("wh").get("/lager/"),
+    "lager/oversigt/": Count(
+        lambda w: w.page("wh").get("/lager/oversigt/"),
         200,
         4,
     ),
