@@ -135,7 +135,7 @@ def test_grant_update_locks_only_the_grant_row(on_postgres: None) -> None:
     thread.start()
     # grant_update is durable (never nested), so hold the lock its first step takes.
     with transaction.atomic():
-        _writable_grant(cw, grant.pk)
+        _writable_grant(ctx(cw), grant.pk)
         locked.set()
         done.wait(10)
     thread.join()

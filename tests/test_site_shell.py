@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django import forms
 from django.template import Context, Template
 from django.test import Client
@@ -250,8 +251,10 @@ def test_staff_pages_show_danish_local_times(w: dict[str, Any]) -> None:
     cw = _client(w["cw"])
     citizen_page = cw.get(f"/borgere/{w['citizen'].pk}/").content.decode()
     assert "<td>25.11.2026 14:03</td>" in citizen_page
-    AccessLogEntry.objects.update(at=at)
-    log_page = cw.get(f"/borgere/{w['citizen'].pk}/adgangslog/").content.decode()
+    # The access log is append-only (PostgreSQL refuses an UPDATE): read it at that moment.
+    with time_machine.travel(at, tick=False):
+        log_page = _client(w["cw"]).get(f"/borgere/{w['citizen'].pk}/adgangslog/").content.decode()
+    assert AccessLogEntry.objects.filter(at=at).count() == 1
     assert "<td>25.11.2026 14:03:07</td>" in log_page
     grant_page = cw.get(f"/bevillinger/{w['grant'].pk}/").content.decode()
     assert "<td>25.11.2026 14:03</td>" in grant_page

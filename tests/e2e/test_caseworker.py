@@ -29,6 +29,8 @@ def test_caseworker_finds_citizen_and_edits_grant(live_server: Any, page: Any) -
 
     page.get_by_label("Navn eller adresse").fill("Mortensen")
     page.get_by_role("button", name="Søg").click()
+    # is_visible() does not wait: on a loaded machine the answer to the POST may come later.
+    page.get_by_role("heading", name="1 borger fundet").wait_for()
     assert page.get_by_role("heading", name="1 borger fundet").is_visible()
     assert_accessible(page)
 
