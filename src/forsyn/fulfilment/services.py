@@ -292,8 +292,10 @@ def orders_allocate(
 ) -> AllocationResult:
     """Allocate approved and back-ordered orders, oldest first, first-expiry-first-out from the
     consignment warehouse. A fully covered order becomes `allocated`; a short one keeps what it
-    got and becomes (or stays) `back_ordered` (ADR 0015). The number of statements does not
-    depend on the number of orders."""
+    got and becomes (or stays) `back_ordered` (ADR 0015). Each line needs the minimum remaining
+    shelf life of its product area and delivery kind (citizen or ward); a citizen whose
+    deliveries are paused that day is passed over, and why is recorded (ADR 0027). The number
+    of statements does not depend on the number of orders."""
     moment = at or timezone.now()
     today = timezone.localdate(moment)
     orders = [o for o in orders_by_id_for_update(order_ids) if o.status in ALLOCATABLE]
