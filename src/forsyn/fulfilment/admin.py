@@ -6,7 +6,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from forsyn.fulfilment.models import Location, ShelfLifeMinimum, StockLot, StockMove, Warehouse
+from forsyn.fulfilment.models import (
+    Location,
+    ShelfLifeMinimum,
+    StockLot,
+    StockMove,
+    UnitDeliveryAddress,
+    Warehouse,
+)
 
 
 @admin.register(Warehouse)
@@ -61,3 +68,11 @@ class ShelfLifeMinimumAdmin(admin.ModelAdmin[ShelfLifeMinimum]):
     warehouse pages, not here: pauses and recall recipients are personal data."""
 
     list_display = ("product_area", "citizen_days", "ward_days")
+
+
+# -- Waves and parcels (issue #10 §4–5): parcels hold names and addresses and are not in the
+# admin (no access log there); a hospital unit's goods reception is set up here.
+@admin.register(UnitDeliveryAddress)
+class UnitDeliveryAddressAdmin(admin.ModelAdmin[UnitDeliveryAddress]):
+    list_display = ("organisation", "name", "street", "postcode", "city")
+    search_fields = ("organisation__name", "name")
