@@ -129,7 +129,8 @@ def _orders_match_their_parcels() -> None:
         parcels = list(Parcel.objects.filter(orders=order))
         assert len(parcels) == 1, order.pk
         parcel = parcels[0]
-        assert len(parcel.sscc) == 18 and parcel.tracking_number, order.pk
+        assert len(parcel.sscc) == 18, order.pk
+        assert parcel.tracking_number, order.pk
         assert parcel.status == order.status, order.pk
 
 

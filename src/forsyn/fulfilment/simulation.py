@@ -20,13 +20,12 @@ from forsyn.access.context import AccessContext
 from forsyn.core.errors import DomainError
 from forsyn.fulfilment.choices import HoleCutStatus, ParcelStatus
 from forsyn.fulfilment.error_codes import ErrorCode
-from forsyn.fulfilment.models import HoleCutTask, Parcel, PickLine, Wave
+from forsyn.fulfilment.models import HoleCutTask, Parcel, ParcelOrder, PickLine, Wave
 from forsyn.fulfilment.packing import wave_pack
 from forsyn.fulfilment.picking import hole_cut_confirm, pick_line_confirm
 from forsyn.fulfilment.shipping import CarrierEvent, carrier_events_apply, parcel_ship
 from forsyn.fulfilment.waves import default_cutoff, wave_create
 from forsyn.orders.choices import OrderStatus
-
 
 
 @dataclass
@@ -121,7 +120,7 @@ def day_simulate(
     )
     done.delivered_parcels = delivered
     done.delivered_orders = (
-        Parcel.orders.through.objects.filter(parcel_id__in=delivered)
+        ParcelOrder.objects.filter(parcel_id__in=delivered)
         .values("order_id")
         .distinct()
         .count()
