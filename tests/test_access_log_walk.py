@@ -23,9 +23,9 @@ from forsyn.api import api
 from forsyn.audit.models import AccessLogEntry
 from forsyn.citizens.models import Representative
 from forsyn.core.models import JobRun
-from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
 from forsyn.fulfilment.asn import asn_import
 from forsyn.fulfilment.counts import stock_count_start
+from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE
 from forsyn.fulfilment.models import (
     AdvanceShippingNotice,
     Recall,
@@ -198,21 +198,21 @@ def _stocked(w: World) -> None:
 def _recall(w: World) -> int:
     _stocked(w)
     recall = Recall.objects.first() or recall_create(
-        actor=w.users["wh"], gtin=BAG, lots=["R1"], reason="Utæt klæbeflade"
+        ctx=ctx(w.users["wh"]), gtin=BAG, lots=["R1"], reason="Utæt klæbeflade"
     )
     return int(recall.pk)
 
 
 def _count(w: World) -> int:
     count = StockCount.objects.first() or stock_count_start(
-        actor=w.users["wh"], warehouse_code=_warehouse(w).code
+        ctx=ctx(w.users["wh"]), warehouse_code=_warehouse(w).code
     )
     return int(count.pk)
 
 
 def _notice(w: World) -> int:
     notice = AdvanceShippingNotice.objects.first() or asn_import(
-        actor=w.users["wh"],
+        ctx=ctx(w.users["wh"]),
         warehouse_code=_warehouse(w).code,
         reference="ASN-1",
         file_name="advis.csv",

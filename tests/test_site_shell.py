@@ -113,7 +113,7 @@ def test_the_pages_live_in_their_apps() -> None:
         "/koersler/": "forsyn.site.jobs",
         "/tilgaengelighed/": "forsyn.site.views",
         "/borgere/": "forsyn.citizens.views",
-        "/borgere/1/": "forsyn.orders.citizen_page",
+        "/borgere/1/": "forsyn.fulfilment.citizen_page",
         "/borgere/1/adgangslog/": "forsyn.citizens.views",
         "/borgere/1/bevillinger/ny/": "forsyn.grants.views",
         "/bevillinger/1/": "forsyn.grants.views",

@@ -6,6 +6,7 @@ from django.views.generic.base import RedirectView
 
 from forsyn.api import api
 from forsyn.fulfilment import views_stock
+from forsyn.fulfilment.citizen_page import citizen_detail_view
 
 admin.site.site_header = _("forsyn administration")
 admin.site.site_title = _("forsyn administration")
@@ -19,6 +20,8 @@ urlpatterns = [
     path("borger/", include("forsyn.orders.urls")),
     # Each app's pages, by path (names without a namespace, as templates use them).
     path("", include("forsyn.citizens.urls")),
+    # The caseworker's citizen page: grants, orders and delivery pauses (fulfilment's).
+    path("borgere/<int:citizen_id>/", citizen_detail_view, name="citizen-detail"),
     path("", include("forsyn.orders.staff_urls")),
     path("", include("forsyn.grants.urls")),
     path("", include("forsyn.catalogue.urls")),

@@ -13,6 +13,7 @@ from forsyn.fulfilment.services import stock_receive
 from forsyn.orders.models import Order, OrderLine
 from forsyn.organisations.models import Organisation
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, scan, world
 
 NOW = dt.datetime(2026, 3, 3, 15, 0, tzinfo=dt.UTC)  # a Tuesday, after the 14:00 cut-off
@@ -57,7 +58,7 @@ def stock(
 ) -> None:
     """Receive lots (product, lot, expiry YYMMDD, pieces) and put them in bins by lot number."""
     stock_receive(
-        actor=fl.operator,
+        ctx=ctx(fl.operator),
         warehouse_code="FSC",
         lines=[(scan(p.gtin, lot, exp), n) for p, lot, exp, n in lines],
         at=NOW - dt.timedelta(days=1),

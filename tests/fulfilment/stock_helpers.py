@@ -15,6 +15,7 @@ from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.lock_objects import orders_by_id_for_update
 from forsyn.orders.models import Order, OrderLine
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, scan
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -22,7 +23,7 @@ GOOD = "270930"  # 2027-09-30
 
 
 def receive(w: World, *lines: tuple[str, int], at: dt.datetime = NOW) -> Any:
-    return stock_receive(actor=w.operator, warehouse_code="FSC", lines=list(lines), at=at)
+    return stock_receive(ctx=ctx(w.operator), warehouse_code="FSC", lines=list(lines), at=at)
 
 
 def stock(w: World, product: Any, lot: str, pieces: int, expiry: str = GOOD) -> StockLot:

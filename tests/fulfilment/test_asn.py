@@ -12,6 +12,7 @@ from forsyn.core.errors import DomainError, NotFound, PermissionDenied
 from forsyn.fulfilment.asn import asn_check, asn_import, asn_receive, compare, plan_asn
 from forsyn.fulfilment.models import AdvanceShippingNotice, AsnLine, StockMove
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, scan, world
 from tests.fulfilment.stock_helpers import NOW
 
@@ -45,7 +46,7 @@ def danish(exc: DomainError) -> list[str]:
 
 def imported(w: World, data: bytes, name: str = "advis.csv", reference: str = "ASN-1") -> Any:
     return asn_import(
-        actor=w.operator,
+        ctx=ctx(w.operator),
         warehouse_code="FSC",
         reference=reference,
         file_name=name,
@@ -199,18 +200,18 @@ def test_the_check_compares_notified_and_scanned_per_gtin_and_lot(w: World) -> N
     )
     notice = imported(w, data)
     asn_receive(
-        actor=w.operator,
+        ctx=ctx(w.operator),
         notice_id=notice.pk,
         lines=[(scan(w.bag.gtin, "L1", "270930"), 60), (scan(w.bag.gtin, "L2", "270930"), 20)],
         at=NOW,
     )
     asn_receive(
-        actor=w.operator,
+        ctx=ctx(w.operator),
         notice_id=notice.pk,
         lines=[(scan(w.plate.gtin, "P1", "280229"), 15), (scan(w.plate.gtin, "P9", "280131"), 5)],
         at=NOW,
     )
-    check = asn_check(user=w.operator, notice_id=notice.pk)
+    check = asn_check(ctx=ctx(w.operator), notice_id=notice.pk)
     assert [
         (r.gtin, r.lot, r.expected, r.scanned, r.difference, r.status, r.expiry_differs)
         for r in check.rows
@@ -235,9 +236,9 @@ def test_the_check_compares_notified_and_scanned_per_gtin_and_lot(w: World) -> N
     from forsyn.fulfilment.services import stock_receive
 
     stock_receive(
-        actor=w.operator, warehouse_code="FSC", lines=[(scan(w.bag.gtin, "L3", "270930"), 10)]
+        ctx=ctx(w.operator), warehouse_code="FSC", lines=[(scan(w.bag.gtin, "L3", "270930"), 10)]
     )
-    assert asn_check(user=w.operator, notice_id=notice.pk).rows[2].scanned == 0
+    assert asn_check(ctx=ctx(w.operator), notice_id=notice.pk).rows[2].scanned == 0
     assert StockMove.objects.filter(kind="receipt").count() == 5
 
 
@@ -259,14 +260,16 @@ def test_only_the_warehouses_operators_import_and_check(w: World) -> None:
     notice = imported(w, data)
     agent = f.make_user("service_agent", f.service_centre())
     with pytest.raises(PermissionDenied):
-        asn_import(actor=agent, warehouse_code="FSC", reference="X", file_name="a.csv", data=data)
+        asn_import(
+            ctx=ctx(agent), warehouse_code="FSC", reference="X", file_name="a.csv", data=data
+        )
     other = f.make_user(
         "warehouse_operator", f.OrganisationFactory(kind="logistics_provider", code="OTHER")
     )
     with pytest.raises(NotFound):
-        asn_check(user=other, notice_id=notice.pk)
+        asn_check(ctx=ctx(other), notice_id=notice.pk)
     with pytest.raises(NotFound):
         asn_receive(
-            actor=other, notice_id=notice.pk, lines=[(scan(w.bag.gtin, "B-1", "270930"), 1)]
+            ctx=ctx(other), notice_id=notice.pk, lines=[(scan(w.bag.gtin, "B-1", "270930"), 1)]
         )
     assert StockMove.objects.count() == 0

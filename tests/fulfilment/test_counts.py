@@ -20,6 +20,7 @@ from forsyn.fulfilment.models import Location, StockCount, StockCountLine, Stock
 from forsyn.fulfilment.services import orders_allocate
 from forsyn.orders.models import Order, OrderEvent
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, ledger_matches_totals, scan, world
 from tests.fulfilment.stock_helpers import GOOD, NOW, approved_order, pick, stock
 
@@ -43,17 +44,21 @@ def test_count_posts_adjustments_with_reasons_and_the_ledger_sums_to_on_hand(w: 
     a = stock(w, w.bag, "A", 100)
     b = stock(w, w.bag, "B", 20)
     stock(w, w.plate, "C", 10)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC", at=NOW)
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC", at=NOW)
     stock_count_record(
-        actor=w.operator, count_id=count.pk, scan=scan(w.bag.gtin, "A", GOOD), quantity=97, at=NOW
+        ctx=ctx(w.operator),
+        count_id=count.pk,
+        scan=scan(w.bag.gtin, "A", GOOD),
+        quantity=97,
+        at=NOW,
     )
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=b.pk, quantity=22, at=NOW)
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=b.pk, quantity=22, at=NOW)
     stock_count_record(
-        actor=w.operator, count_id=count.pk, scan=scan(w.plate.gtin, "C", GOOD), quantity=10
+        ctx=ctx(w.operator), count_id=count.pk, scan=scan(w.plate.gtin, "C", GOOD), quantity=10
     )
     # A lot on the shelf the books do not know: found.
     stock_count_record(
-        actor=w.operator, count_id=count.pk, scan=scan(w.plate.gtin, "D", "280131"), quantity=5
+        ctx=ctx(w.operator), count_id=count.pk, scan=scan(w.plate.gtin, "D", "280131"), quantity=5
     )
     lines = {ln.lot.lot_number: ln for ln in StockCountLine.objects.select_related("lot")}
     assert {k: (ln.book_quantity, ln.counted_quantity) for k, ln in lines.items()} == {
@@ -63,7 +68,7 @@ def test_count_posts_adjustments_with_reasons_and_the_ledger_sums_to_on_hand(w: 
         "D": (0, 5),
     }
     done = stock_count_post(
-        actor=w.operator,
+        ctx=ctx(w.operator),
         count_id=count.pk,
         reasons={
             lines["A"].pk: ("missing", ""),
@@ -93,7 +98,7 @@ def test_count_posts_adjustments_with_reasons_and_the_ledger_sums_to_on_hand(w: 
     assert a.pk != b.pk
     # A posted count is closed.
     with pytest.raises(DomainError) as caught:
-        stock_count_record(actor=w.operator, count_id=count.pk, lot_id=a.pk, quantity=1)
+        stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=a.pk, quantity=1)
     assert caught.value.code == "count_refused"
     with translation.override("da"):
         assert caught.value.texts() == [
@@ -104,14 +109,16 @@ def test_count_posts_adjustments_with_reasons_and_the_ledger_sums_to_on_hand(w: 
 def test_a_difference_without_a_reason_refuses_the_count_and_saves_nothing(w: World) -> None:
     stock(w, w.bag, "A", 100)
     b = stock(w, w.bag, "B", 20)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     stock_count_record(
-        actor=w.operator, count_id=count.pk, scan=scan(w.bag.gtin, "A", GOOD), quantity=97
+        ctx=ctx(w.operator), count_id=count.pk, scan=scan(w.bag.gtin, "A", GOOD), quantity=97
     )
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=b.pk, quantity=21)
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=b.pk, quantity=21)
     line_b = StockCountLine.objects.get(lot=b)
     with pytest.raises(DomainError) as caught:
-        stock_count_post(actor=w.operator, count_id=count.pk, reasons={line_b.pk: ("other", "  ")})
+        stock_count_post(
+            ctx=ctx(w.operator), count_id=count.pk, reasons={line_b.pk: ("other", "  ")}
+        )
     assert [name for name, _ in caught.value.problems] == ["lines[0].reason", "lines[1].note"]
     with translation.override("da"):
         assert caught.value.texts() == [
@@ -128,16 +135,16 @@ def test_moves_between_counting_and_posting_are_kept(w: World) -> None:
     """The difference is counted against the books when the lot was counted: a pick after the
     count is not undone by posting it."""
     stock(w, w.bag, "A", 100)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     stock_count_record(
-        actor=w.operator, count_id=count.pk, scan=scan(w.bag.gtin, "A", GOOD), quantity=98
+        ctx=ctx(w.operator), count_id=count.pk, scan=scan(w.bag.gtin, "A", GOOD), quantity=98
     )
     order = approved_order({w.bag: 30})
     orders_allocate(order_ids=[order.pk], at=NOW)
     pick(order)
     assert totals() == {"A": (70, 0)}
     line = StockCountLine.objects.get()
-    stock_count_post(actor=w.operator, count_id=count.pk, reasons={line.pk: ("missing", "")})
+    stock_count_post(ctx=ctx(w.operator), count_id=count.pk, reasons={line.pk: ("missing", "")})
     assert StockMove.objects.get(kind="adjustment").on_hand_delta == -2
     assert totals() == {"A": (68, 0)}
     assert ledger_matches_totals() == []
@@ -145,12 +152,12 @@ def test_moves_between_counting_and_posting_are_kept(w: World) -> None:
 
 def test_counting_a_lot_again_replaces_its_line(w: World) -> None:
     lot = stock(w, w.bag, "A", 10)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=lot.pk, quantity=3)
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=lot.pk, quantity=8)
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=lot.pk, quantity=3)
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=lot.pk, quantity=8)
     line = StockCountLine.objects.get()
     assert (line.counted_quantity, line.book_quantity) == (8, 10)
-    stock_count_post(actor=w.operator, count_id=count.pk, reasons={line.pk: ("damaged", "")})
+    stock_count_post(ctx=ctx(w.operator), count_id=count.pk, reasons={line.pk: ("damaged", "")})
     assert StockMove.objects.get(kind="adjustment").on_hand_delta == -2
     assert totals() == {"A": (8, 0)}
 
@@ -163,11 +170,11 @@ def test_counting_less_than_is_allocated_takes_it_back_from_the_newest_order(w: 
     assert totals() == {"A": (50, 40)}
     stock(w, w.bag, "B", 100, "280630")  # another lot to allocate from afterwards
     outbox_dispatch(now=timezone.now() + dt.timedelta(seconds=1))  # stock.received: nothing waits
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=short_lot.pk, quantity=30)
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=short_lot.pk, quantity=30)
     line = StockCountLine.objects.get()
     done = stock_count_post(
-        actor=w.operator, count_id=count.pk, reasons={line.pk: ("missing", "")}, at=LATER
+        ctx=ctx(w.operator), count_id=count.pk, reasons={line.pk: ("missing", "")}, at=LATER
     )
     assert done.orders_back_ordered == [newer.pk]
     assert totals() == {"A": (30, 30), "B": (100, 0)}
@@ -199,63 +206,63 @@ def test_count_of_one_bin_lists_its_lots_not_counted_yet_without_quantities(w: W
     c = stock(w, w.plate, "C", 10)
     StockLot.objects.filter(pk__in=[a.pk, b.pk]).update(location=bin_a)
     StockLot.objects.filter(pk=c.pk).update(location=bin_b)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC", location_code="A-01")
-    stock_count_record(actor=w.operator, count_id=count.pk, lot_id=a.pk, quantity=10)
-    view = count_get(user=w.operator, count_id=count.pk)
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC", location_code="A-01")
+    stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=a.pk, quantity=10)
+    view = count_get(ctx=ctx(w.operator), count_id=count.pk)
     assert [ln.lot.lot_number for ln in view.lines] == ["A"]
     assert [lot.lot_number for lot in view.not_counted] == ["B"]
     with pytest.raises(DomainError) as caught:
-        stock_count_start(actor=w.operator, warehouse_code="FSC", location_code="Z-99")
+        stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC", location_code="Z-99")
     assert [name for name, _ in caught.value.problems] == ["location"]
 
 
 @pytest.mark.parametrize("quantity", [-1, 100_001, "7", True, None])
 def test_a_bad_quantity_is_refused(w: World, quantity: Any) -> None:
     lot = stock(w, w.bag, "A", 10)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     with pytest.raises(DomainError) as caught:
-        stock_count_record(actor=w.operator, count_id=count.pk, lot_id=lot.pk, quantity=quantity)
+        stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=lot.pk, quantity=quantity)
     assert [(n, e.code) for n, e in caught.value.problems] == [("quantity", "count_quantity")]
     assert StockCountLine.objects.count() == 0
 
 
 def test_a_bad_scan_is_refused_naming_the_scan(w: World) -> None:
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     for text, code in [
         ("(01)05700000000012(17)270930(10)X", "bad_check_digit"),
         (scan("5700000000042", "X", GOOD), "unknown_gtin"),
         ("", "empty"),
     ]:
         with pytest.raises(DomainError) as caught:
-            stock_count_record(actor=w.operator, count_id=count.pk, scan=text, quantity=1)
+            stock_count_record(ctx=ctx(w.operator), count_id=count.pk, scan=text, quantity=1)
         assert [(n, e.code) for n, e in caught.value.problems] == [("scan", code)]
     assert StockLot.objects.count() == 0
 
 
 def test_empty_and_cancelled_counts(w: World) -> None:
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     with pytest.raises(DomainError) as caught:
-        stock_count_post(actor=w.operator, count_id=count.pk)
+        stock_count_post(ctx=ctx(w.operator), count_id=count.pk)
     assert caught.value.fields["lines"].code == "count_empty"
-    stock_count_cancel(actor=w.operator, count_id=count.pk)
+    stock_count_cancel(ctx=ctx(w.operator), count_id=count.pk)
     with pytest.raises(DomainError) as caught:
-        stock_count_post(actor=w.operator, count_id=count.pk)
+        stock_count_post(ctx=ctx(w.operator), count_id=count.pk)
     assert caught.value.fields["count"].code == "count_not_open"
 
 
 def test_only_the_warehouses_operators_count(w: World) -> None:
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     caseworker = f.make_user("caseworker", f.municipality("751"))
     with pytest.raises(PermissionDenied):
-        stock_count_start(actor=caseworker, warehouse_code="FSC")
+        stock_count_start(ctx=ctx(caseworker), warehouse_code="FSC")
     other = f.make_user(
         "warehouse_operator", f.OrganisationFactory(kind="logistics_provider", code="OTHER")
     )
     with pytest.raises(NotFound):
-        stock_count_post(actor=other, count_id=count.pk)
+        stock_count_post(ctx=ctx(other), count_id=count.pk)
     with pytest.raises(NotFound):
-        count_get(user=other, count_id=count.pk)
+        count_get(ctx=ctx(other), count_id=count.pk)
     with pytest.raises(DomainError) as caught:
-        stock_count_start(actor=other, warehouse_code="FSC")
+        stock_count_start(ctx=ctx(other), warehouse_code="FSC")
     assert caught.value.code == "unknown_warehouse"
     assert StockCount.objects.count() == 1

@@ -16,6 +16,7 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.models import Order
 from tests.conftest import ensure_reference_data
+from tests.contexts import ctx
 from tests.fulfilment.flow import CUTOFF, NOW, Flow, flow_world, order, scan_of, stock
 from tests.fulfilment.helpers import ledger_matches_totals
 
@@ -54,7 +55,7 @@ def world_with_orders(n: int) -> tuple[Flow, list[Order]]:
 
 
 def make_wave(fl: Flow) -> Callable[[], Any]:
-    return lambda: wave_create(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
+    return lambda: wave_create(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
 
 
 def test_two_waves_at_once_never_take_one_order_twice(on_postgres: None) -> None:
@@ -96,7 +97,7 @@ def test_a_wave_and_a_cancel_at_once_never_over_allocate_or_lose_stock(on_postgr
     for line in PickLine.objects.order_by("sequence"):
         try:
             pick_line_confirm(
-                actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
+                ctx=ctx(fl.operator), pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
             )
         except DomainError as exc:
             refused.append((line.order_id, exc.code))
@@ -114,14 +115,14 @@ def test_two_pickers_of_one_scarce_lot_never_over_allocate(on_postgres: None) ->
     stock(fl, (fl.w.bag, "A1", "270930", 60), (fl.w.bag, "A2", "270930", 30))
     first, second = order(fl, fl.karen, {fl.w.bag: 30}), order(fl, fl.bo, {fl.w.bag: 30})
     orders_allocate(order_ids=[first.pk, second.pk], at=NOW)
-    wave_create(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
+    wave_create(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
     a2 = StockLot.objects.get(lot_number="A2")
     lines = list(PickLine.objects.order_by("pk"))
     assert {ln.lot.lot_number for ln in lines} == {"A1"}
 
     def pick_a2(line: PickLine) -> Callable[[], Any]:
         return lambda: pick_line_confirm(
-            actor=fl.operator, pick_line_id=line.pk, scan=scan_of(a2), quantity=30
+            ctx=ctx(fl.operator), pick_line_id=line.pk, scan=scan_of(a2), quantity=30
         )
 
     results = at_once(pick_a2(lines[0]), pick_a2(lines[1]))

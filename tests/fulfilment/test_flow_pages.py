@@ -12,6 +12,7 @@ from forsyn.audit.models import AccessLogEntry
 from forsyn.fulfilment.documents import WAREHOUSE_PURPOSE, label_html, parcel_papers
 from forsyn.fulfilment.models import HoleCutTask, Parcel, PickLine, Wave
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.flow import Flow, flow_world, order, scan_of, stock
 from tests.fulfilment.helpers import scan
 
@@ -133,7 +134,7 @@ def test_the_walk_through_the_pages(fl: Flow, django_capture_on_commit_callbacks
     note = client.get(f"/lager/pakker/{karen_parcel.pk}/foelgeseddel.pdf")
     assert (label["Content-Type"], label.content[:5]) == ("application/pdf", b"%PDF-")
     assert note.content[:5] == b"%PDF-"
-    papers = parcel_papers(actor=fl.operator, parcel_id=karen_parcel.pk, document="label")
+    papers = parcel_papers(ctx=ctx(fl.operator), parcel_id=karen_parcel.pk, document="label")
     assert "Algade 1" in label_html(papers)
     # Names and addresses read: the pack page (both citizens), the label, the delivery note,
     # and the test's own read of the label.

@@ -24,6 +24,7 @@ from forsyn.fulfilment.pauses import (
 from forsyn.fulfilment.services import orders_allocate
 from forsyn.orders.models import Order
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, ledger_matches_totals, world
 from tests.fulfilment.stock_helpers import NOW, approved_order, stock
 from tests.querycount import statements
@@ -57,7 +58,7 @@ def test_allocation_passes_over_a_paused_citizen_and_records_why(w: World, casew
     waiting = approved_order({w.bag: 30}, citizen=paused_citizen)
     served = approved_order({w.bag: 20}, citizen=other)
     pause = delivery_pause_start(
-        actor=caseworker,
+        ctx=ctx(caseworker),
         citizen_id=paused_citizen.pk,
         starts_on=TODAY,
         reason="hospital_admission",
@@ -97,10 +98,10 @@ def test_ending_the_pause_allocates_the_waiting_orders(w: World, caseworker: Any
     citizen = f.CitizenFactory()
     waiting = approved_order({w.bag: 30}, citizen=citizen)
     pause = delivery_pause_start(
-        actor=caseworker, citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
+        ctx=ctx(caseworker), citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
     )
     orders_allocate(order_ids=[waiting.pk], at=NOW)
-    ended = delivery_pause_end(actor=caseworker, pause_id=pause.pk)
+    ended = delivery_pause_end(ctx=ctx(caseworker), pause_id=pause.pk)
     today = timezone.localdate()
     assert (ended.ends_on, ended.ended_by) == (max(today, TODAY), caseworker)
     message = OutboxMessage.objects.get(topic="deliveries.resumed")
@@ -112,7 +113,7 @@ def test_ending_the_pause_allocates_the_waiting_orders(w: World, caseworker: Any
     # The page no longer says why it waited: it does not wait.
     assert pause_notes(order_ids=[waiting.pk]) == {}
     with pytest.raises(DomainError) as caught:
-        delivery_pause_end(actor=caseworker, pause_id=pause.pk)
+        delivery_pause_end(ctx=ctx(caseworker), pause_id=pause.pk)
     with translation.override("da"):
         assert caught.value.texts() == ["Pausen er allerede afsluttet."]
     assert [e.action for e in AccessLogEntry.objects.order_by("seq")] == ["change", "change"]
@@ -147,7 +148,7 @@ def test_pause_input_is_checked_in_danish_and_nothing_is_saved(w: World, casewor
     citizen = f.CitizenFactory()
     with pytest.raises(DomainError) as caught:
         delivery_pause_start(
-            actor=caseworker,
+            ctx=ctx(caseworker),
             citizen_id=citizen.pk,
             starts_on=TODAY,
             ends_on=TODAY,
@@ -162,7 +163,7 @@ def test_pause_input_is_checked_in_danish_and_nothing_is_saved(w: World, casewor
         ]
     with pytest.raises(DomainError) as caught:
         delivery_pause_start(
-            actor=caseworker,
+            ctx=ctx(caseworker),
             citizen_id=citizen.pk,
             starts_on=TODAY + dt.timedelta(days=400),
             reason="staff",
@@ -177,25 +178,25 @@ def test_who_may_pause(w: World, caseworker: Any) -> None:
     citizen = f.CitizenFactory()
     with pytest.raises(PermissionDenied):
         delivery_pause_start(
-            actor=w.operator, citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
+            ctx=ctx(w.operator), citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
         )
     elsewhere = f.make_user("caseworker", f.municipality("101"))
     with pytest.raises(NotFound):
         delivery_pause_start(
-            actor=elsewhere, citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
+            ctx=ctx(elsewhere), citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
         )
     with pytest.raises(NotFound):
-        citizen_pauses(user=elsewhere, citizen_id=citizen.pk, purpose=None)
+        citizen_pauses(ctx=ctx(elsewhere), citizen_id=citizen.pk)
     agent = f.make_user("service_agent", f.service_centre())
     with pytest.raises(DomainError) as caught:  # FSC staff state why
         delivery_pause_start(
-            actor=agent, citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
+            ctx=ctx(agent), citizen_id=citizen.pk, starts_on=TODAY, reason="staff", at=NOW
         )
     assert caught.value.fields["purpose"].code == "purpose_required"
     assert DeliveryPause.objects.count() == 0
     # A hospital admission message (a later issue) pauses without a person: actor None.
     pause = delivery_pause_start(
-        actor=None,
+        ctx=None,
         citizen_id=citizen.pk,
         starts_on=TODAY,
         reason="hospital_admission",
@@ -204,7 +205,7 @@ def test_who_may_pause(w: World, caseworker: Any) -> None:
     )
     assert (pause.created_by, pause.source_reference) == (None, "medcom:abc")
     assert AccessLogEntry.objects.count() == 0
-    page = citizen_pauses(user=caseworker, citizen_id=citizen.pk, purpose=None)
+    page = citizen_pauses(ctx=ctx(caseworker), citizen_id=citizen.pk)
     assert page.pauses == [pause]
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone, translation
 
+from forsyn.access.context import Channel
 from forsyn.audit.models import AccessLogEntry
 from forsyn.core.dates import DateRange
 from forsyn.core.errors import DomainError, PermissionDenied
@@ -40,6 +41,7 @@ from forsyn.fulfilment.services import orders_allocate
 from forsyn.grants.selectors import ordered_pieces_by_line
 from forsyn.orders.models import Order, OrderEvent, OrderLine
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, ledger_matches_totals, scan, world
 from tests.fulfilment.stock_helpers import GOOD, NOW, approved_order, pick, receive, stock
 from tests.test_api import Api
@@ -98,7 +100,7 @@ class Scene:
 def test_a_recall_blocks_the_lots_and_lists_who_received_them(w: World) -> None:
     s = Scene(w)
     recall = recall_create(
-        actor=w.operator, gtin=w.bag.gtin, lots=[" R1 ", "R1"], reason="Utæt klæbeflade", at=NOW
+        ctx=ctx(w.operator), gtin=w.bag.gtin, lots=[" R1 ", "R1"], reason="Utæt klæbeflade", at=NOW
     )
     assert (recall.product, recall.reason, recall.created_by) == (
         w.bag,
@@ -156,9 +158,9 @@ def test_reading_the_recipients_is_access_logged_and_addresses_follow_the_policy
     s = Scene(w)
     s.bo.is_address_protected = True
     s.bo.save()
-    recall = recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
+    recall = recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
     assert AccessLogEntry.objects.count() == 0  # making the recall shows no one
-    view = recall_get(user=w.operator, recall_id=recall.pk)
+    view = recall_get(ctx=ctx(w.operator), recall_id=recall.pk)
     assert view.blocked_lots == ["R1"]
     entries = list(
         AccessLogEntry.objects.order_by("seq").values_list(
@@ -175,7 +177,7 @@ def test_reading_the_recipients_is_access_logged_and_addresses_follow_the_policy
     assert by_order[s.ward.pk].name == s.unit.name
     # FSC's service agent writes the letters: no protected address.
     agent = f.make_user("service_agent", f.service_centre())
-    view = recall_get(user=agent, recall_id=recall.pk, channel="export", action="export")
+    view = recall_get(ctx=ctx(agent, channel=Channel.EXPORT), recall_id=recall.pk, action="export")
     by_order = {row.recipient.order_id: row for row in view.rows}
     assert (by_order[s.b.pk].street, by_order[s.b.pk].address_protected) == ("", True)
     assert (by_order[s.a.pk].street, by_order[s.a.pk].postcode) == ("Algade 1", "8000")
@@ -185,11 +187,11 @@ def test_reading_the_recipients_is_access_logged_and_addresses_follow_the_policy
     # Nobody else sees recalls.
     caseworker = f.make_user("caseworker", f.municipality("751"))
     with pytest.raises(PermissionDenied):
-        recall_get(user=caseworker, recall_id=recall.pk)
+        recall_get(ctx=ctx(caseworker), recall_id=recall.pk)
     other = f.make_user(
         "warehouse_operator", f.OrganisationFactory(kind="logistics_provider", code="OTHER")
     )
-    assert recalls_list(user=other) == ([], 0)
+    assert recalls_list(ctx=ctx(other)) == ([], 0)
 
 
 def test_the_letters_export_is_formula_safe(w: World) -> None:
@@ -197,9 +199,9 @@ def test_the_letters_export_is_formula_safe(w: World) -> None:
     Order.objects.filter(pk=s.a.pk).update(
         delivery_name='=HYPERLINK("http://x","klik")', delivery_street="+45 Vej 1"
     )
-    recall = recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
+    recall = recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
     with translation.override("da"):
-        header, rows = recall_letter_table(recall_get(user=w.operator, recall_id=recall.pk))
+        header, rows = recall_letter_table(recall_get(ctx=ctx(w.operator), recall_id=recall.pk))
         assert header == [
             "Modtager",
             "Navn",
@@ -246,10 +248,10 @@ def test_the_letters_export_is_formula_safe(w: World) -> None:
 
 def test_one_click_replacement_orders(w: World) -> None:
     s = Scene(w)
-    recall = recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
+    recall = recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose")
     dispatch()
     ann = RecallRecipient.objects.get(recall=recall, order=s.a)
-    order = recall_replacement_place(actor=w.operator, recipient_id=ann.pk, at=NOW)
+    order = recall_replacement_place(ctx=ctx(w.operator), recipient_id=ann.pk, at=NOW)
     assert (order.kind, order.citizen, order.replaces, order.channel, order.status) == (
         "citizen",
         s.ann,
@@ -272,25 +274,25 @@ def test_one_click_replacement_orders(w: World) -> None:
         f"Erstatning efter tilbagekaldelse {recall.pk}"
     )
     # A second click gives the same order.
-    assert recall_replacement_place(actor=w.operator, recipient_id=ann.pk) == order
+    assert recall_replacement_place(ctx=ctx(w.operator), recipient_id=ann.pk) == order
     # The replacement does not count against the grant's quota: Ann ordered 15 once.
     window = DateRange(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
     assert ordered_pieces_by_line([s.grant_line.pk], window) == {s.grant_line.pk: 15}
     # Bo's goods were only allocated: nothing to replace.
     bo = RecallRecipient.objects.get(recall=recall, order=s.b)
     with pytest.raises(DomainError) as caught:
-        recall_replacement_place(actor=w.operator, recipient_id=bo.pk)
+        recall_replacement_place(ctx=ctx(w.operator), recipient_id=bo.pk)
     with translation.override("da"):
         assert caught.value.texts() == [
             "Der er ikke plukket noget til bestillingen fra de tilbagekaldte batches: den får "
             "andre batches."
         ]
     # One click for all who still need one: the ward.
-    placed = recall_replacements_place(actor=w.operator, recall_id=recall.pk)
+    placed = recall_replacements_place(ctx=ctx(w.operator), recall_id=recall.pk)
     assert [(o.kind, o.replaces_id, o.ordering_organisation) for o in placed] == [
         ("ward", s.ward.pk, s.unit)
     ]
-    assert recall_replacements_place(actor=w.operator, recall_id=recall.pk) == []
+    assert recall_replacements_place(ctx=ctx(w.operator), recall_id=recall.pk) == []
     assert Order.objects.filter(replaces__isnull=False).count() == 2
     assert ledger_matches_totals() == []
 
@@ -312,12 +314,12 @@ def test_a_refused_recall_names_each_field_and_blocks_nothing(w: World) -> None:
     for change, problems in cases:
         body = {"gtin": w.bag.gtin, "lots": ["R1"], "reason": "Utæt klæbeflade", **change}
         with pytest.raises(DomainError) as caught:
-            recall_create(actor=w.operator, **body)
+            recall_create(ctx=ctx(w.operator), **body)
         assert [(n, e.code) for n, e in caught.value.problems] == problems
     assert (Recall.objects.count(), lot_totals()["R1"][0]) == (0, "available")
-    recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt klæbeflade")
+    recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt klæbeflade")
     with pytest.raises(DomainError) as caught:
-        recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R2", "R1"], reason="Igen igen")
+        recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R2", "R1"], reason="Igen igen")
     with translation.override("da"):
         assert caught.value.texts() == [
             f"Batch R1 er allerede tilbagekaldt (tilbagekaldelse {Recall.objects.get().pk})."
@@ -325,7 +327,7 @@ def test_a_refused_recall_names_each_field_and_blocks_nothing(w: World) -> None:
     assert lot_totals()["R2"][0] == "available"
     with pytest.raises(PermissionDenied):
         recall_create(
-            actor=f.make_user("caseworker", f.municipality("751")),
+            ctx=ctx(f.make_user("caseworker", f.municipality("751"))),
             gtin=w.bag.gtin,
             lots=["R2"],
             reason="Utæt klæbeflade",
@@ -419,7 +421,7 @@ def test_a_recall_and_an_allocation_at_once_never_allocate_a_recalled_lot(
             target=run,
             args=(
                 lambda: recall_create(
-                    actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose"
+                    ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose"
                 ),
             ),
         ),

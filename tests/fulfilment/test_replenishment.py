@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from forsyn.fulfilment.models import StockLot
 from forsyn.fulfilment.replenishment import call_off_table, cover, replenishment
 from forsyn.fulfilment.services import orders_allocate
+from tests.contexts import ctx
 from tests.fulfilment.helpers import world
 from tests.fulfilment.stock_helpers import approved_order, pick, stock
 
@@ -116,7 +117,7 @@ def test_replenishment_figures_and_call_off_lists() -> None:
     # A back order of plates: 100 available, 130 wanted, 30 wait.
     waiting = approved_order({w.plate: 130}, placed=now)
     orders_allocate(order_ids=[waiting.pk], at=now)
-    report = replenishment(user=w.operator, warehouse_code="FSC", on=today)
+    report = replenishment(ctx=ctx(w.operator), warehouse_code="FSC", on=today)
     rows = {r.product.gtin: r.cover for r in report.rows}
     # Bags: 300 - 270 picked = 30 on hand; 150 in the window: 5.36 a day, 5 days of cover.
     bag = rows[w.bag.gtin]

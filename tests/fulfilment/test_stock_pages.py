@@ -29,6 +29,7 @@ from forsyn.fulfilment.recalls import recall_create
 from forsyn.fulfilment.services import orders_allocate
 from forsyn.orders.models import Order
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.helpers import World, scan, world
 from tests.fulfilment.stock_helpers import approved_order, pick, stock
 from tests.querycount import assert_queries, assert_queries_constant
@@ -172,7 +173,9 @@ def recalled_scene(w: World) -> tuple[Recall, Order]:
     order = approved_order({w.bag: 15}, citizen=citizen)
     orders_allocate(order_ids=[order.pk])
     pick(order)
-    return recall_create(actor=w.operator, gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose"), order
+    return recall_create(
+        ctx=ctx(w.operator), gtin=w.bag.gtin, lots=["R1"], reason="Utæt pose"
+    ), order
 
 
 def test_recall_pages(w: World) -> None:
@@ -332,7 +335,7 @@ def test_the_warehouse_cannot_open_a_citizens_pauses(w: World) -> None:
 def test_list_pages_statement_counts_do_not_grow(w: World) -> None:
     client = client_for(w.operator)
     recalled_scene(w)
-    count = stock_count_start(actor=w.operator, warehouse_code="FSC")
+    count = stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
     grown = iter(range(1000))
 
     def grow() -> None:
@@ -340,20 +343,20 @@ def test_list_pages_statement_counts_do_not_grow(w: World) -> None:
         stock(w, w.bag, f"Y{n}", 15)
         for i in range(3):
             lot = stock(w, w.plate, f"G{n}-{i}", 10)
-            stock_count_record(actor=w.operator, count_id=count.pk, lot_id=lot.pk, quantity=9)
-            stock_count_start(actor=w.operator, warehouse_code="FSC")
+            stock_count_record(ctx=ctx(w.operator), count_id=count.pk, lot_id=lot.pk, quantity=9)
+            stock_count_start(ctx=ctx(w.operator), warehouse_code="FSC")
             order = approved_order({w.bag: 5})
             orders_allocate(order_ids=[order.pk])
             pick(order)
             asn_import(
-                actor=w.operator,
+                ctx=ctx(w.operator),
                 warehouse_code="FSC",
                 reference=f"G{n}-{i}",
                 file_name="a.csv",
                 data=f"gtin;batch;udløbsdato;antal\n{w.bag.gtin};B;2027-09-30;{i + 1}\n".encode(),
             )
         stock(w, w.bag, f"X{n}", 10)
-        recall_create(actor=w.operator, gtin=w.bag.gtin, lots=[f"X{n}"], reason="Utæt pose")
+        recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=[f"X{n}"], reason="Utæt pose")
 
     pages = {
         # session, user, roles, organisation, then the page's own
@@ -381,7 +384,7 @@ def test_recall_page_statement_count_does_not_grow_with_its_recipients(w: World)
         for order in orders:
             pick(order)
         recalls.append(
-            recall_create(actor=w.operator, gtin=w.bag.gtin, lots=[lot], reason="Utæt pose")
+            recall_create(ctx=ctx(w.operator), gtin=w.bag.gtin, lots=[lot], reason="Utæt pose")
         )
     small, large = (f"/lager/tilbagekaldelser/{r.pk}/" for r in recalls)
     # session, user, roles, organisation, the recall, its lots, recipients, their lines, and

@@ -39,6 +39,7 @@ from forsyn.orders.choices import OrderStatus
 from forsyn.orders.lifecycle import order_transition
 from forsyn.orders.models import Order, OrderEvent
 from tests import factories as f
+from tests.contexts import ctx
 from tests.fulfilment.flow import CUTOFF, NOW, Flow, flow_world, order, scan_of, stock
 from tests.fulfilment.helpers import ledger_matches_totals, scan
 from tests.querycount import statements
@@ -53,7 +54,7 @@ def fl() -> Flow:
 
 
 def run_wave(fl: Flow, cutoff: dt.datetime = CUTOFF) -> Wave:
-    run = wave_start(actor=fl.operator, warehouse_code="FSC", cutoff=cutoff, now=NOW)
+    run = wave_start(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=cutoff, now=NOW)
     assert (run.status, run.errors) == ("succeeded", [])
     return Wave.objects.get(pk=run.result["wave"])
 
@@ -61,7 +62,7 @@ def run_wave(fl: Flow, cutoff: dt.datetime = CUTOFF) -> Wave:
 def pick_all(fl: Flow, wave: Wave) -> None:
     for line in PickLine.objects.filter(wave=wave).order_by("sequence"):
         pick_line_confirm(
-            actor=fl.operator,
+            ctx=ctx(fl.operator),
             pick_line_id=line.pk,
             scan=scan_of(line.lot),
             quantity=line.quantity,
@@ -162,22 +163,22 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     ]
 
     # Karen's parcel waits for its base plates to be cut; the others pack.
-    result = wave_pack(actor=fl.operator, wave_id=wave.pk, at=NOW)
+    result = wave_pack(ctx=ctx(fl.operator), wave_id=wave.pk, at=NOW)
     assert [p.number for p in result.packed] == [2, 3]
     assert [(p.number, e.code) for p, e in result.waiting] == [(1, "parcel_not_cut")]
     with pytest.raises(DomainError) as caught:
-        hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=11, at=NOW)
+        hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=11, at=NOW)
     assert (caught.value.code, caught.value.fields["pieces"].params) == (
         "bad_cut_quantity",
         {"max": 10},
     )
-    hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=4, at=NOW)
-    task = hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=6, at=NOW)
+    hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=4, at=NOW)
+    task = hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=6, at=NOW)
     assert (task.cut_quantity, task.status, task.done_by) == (10, "done", fl.operator)
     assert hole_cut_pieces(start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1)) == {
         fl.karen.municipality_id: 10
     }
-    result = wave_pack(actor=fl.operator, wave_id=wave.pk, at=NOW)
+    result = wave_pack(ctx=ctx(fl.operator), wave_id=wave.pk, at=NOW)
     assert ([p.number for p in result.packed], result.waiting) == ([1], [])
     parcels = list(Parcel.objects.order_by("number"))
     ssccs = [p.sscc for p in parcels]
@@ -191,7 +192,7 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     assert statuses(k1, k2, b1, ward) == ["packed"] * 4
 
     # The papers: the note lists the products, the label only name and address.
-    papers = parcel_papers(actor=fl.operator, parcel_id=parcels[0].pk, document="label")
+    papers = parcel_papers(ctx=ctx(fl.operator), parcel_id=parcels[0].pk, document="label")
     with translation.override("da"):
         note, label = delivery_note_html(papers), label_html(papers)
     assert w.plate.name in note
@@ -206,11 +207,11 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     assert to_pdf(label).startswith(b"%PDF-")
 
     with django_capture_on_commit_callbacks(execute=True):
-        shipped = [parcel_ship(actor=fl.operator, parcel_id=p.pk, at=NOW) for p in parcels]
+        shipped = [parcel_ship(ctx=ctx(fl.operator), parcel_id=p.pk, at=NOW) for p in parcels]
     assert [(p.status, p.carrier, p.tracking_number) for p in shipped] == [
         ("shipped", "local", f"LC{p.sscc[-10:]}DK") for p in parcels
     ]
-    again = parcel_ship(actor=fl.operator, parcel_id=parcels[0].pk, at=NOW)
+    again = parcel_ship(ctx=ctx(fl.operator), parcel_id=parcels[0].pk, at=NOW)
     assert again.tracking_number == shipped[0].tracking_number
     assert statuses(k1, k2, b1, ward) == ["shipped"] * 4
     assert ParcelOrder.objects.filter(is_open=True).count() == 0
@@ -249,10 +250,8 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
     # Staff see the order's fulfilment timeline.
     agent = f.make_user("service_agent", f.service_centre())
     _, tl_parcels, entries = order_timeline(
-        user=agent,
+        ctx=ctx(agent, purpose="Borger spørger til pakken"),
         order_id=k2.pk,
-        purpose="Borger spørger til pakken",
-        channel="page",
         resource="t",
     )
     assert [p.pk for p in tl_parcels] == [parcels[0].pk]
@@ -271,7 +270,7 @@ def test_wave_to_delivery(fl: Flow, django_capture_on_commit_callbacks: Any) -> 
 
 
 def test_a_wave_with_nothing_to_pick_is_refused(fl: Flow) -> None:
-    run = wave_start(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
+    run = wave_start(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
     assert (run.status, run.errors) == (
         "failed",
         [
@@ -287,12 +286,12 @@ def test_a_wave_with_nothing_to_pick_is_refused(fl: Flow) -> None:
 def test_wave_needs_a_warehouse_operator(fl: Flow) -> None:
     caseworker = f.make_user("caseworker", f.municipality("751"))
     with pytest.raises(PermissionDenied):
-        wave_start(actor=caseworker, warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
+        wave_start(ctx=ctx(caseworker), warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
     stranger = f.make_user(
         "warehouse_operator", f.OrganisationFactory(kind="logistics_provider", code="X")
     )
     with pytest.raises(DomainError) as caught:
-        wave_start(actor=stranger, warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
+        wave_start(ctx=ctx(stranger), warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
     assert caught.value.code == "unknown_warehouse"
     assert JobRun.objects.count() == 0
 
@@ -315,7 +314,7 @@ def test_two_waves_never_take_one_order(fl: Flow) -> None:
     stock(fl, (w.bag, "B1", "270930", 100))
     order(fl, fl.karen, {w.bag: 30})
     run_wave(fl)
-    run = wave_start(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
+    run = wave_start(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, now=NOW)
     assert run.errors[0]["code"] == "wave_empty"
     # The database refuses a second open parcel for the order, too.
     link = ParcelOrder.objects.get()
@@ -393,7 +392,9 @@ def test_wrong_product_or_lot_is_refused_in_danish_and_saves_nothing(fl: Flow) -
     before = (StockMove.objects.count(), totals())
     for text, quantity, field, code, danish in cases:
         with pytest.raises(DomainError) as caught:
-            pick_line_confirm(actor=fl.operator, pick_line_id=line.pk, scan=text, quantity=quantity)
+            pick_line_confirm(
+                ctx=ctx(fl.operator), pick_line_id=line.pk, scan=text, quantity=quantity
+            )
         assert (caught.value.code, list(caught.value.fields)) == (code, [field])
         with translation.override("da"):
             assert caught.value.fields[field].text() == danish
@@ -411,7 +412,10 @@ def test_a_fefo_equal_lot_is_reallocated(fl: Flow) -> None:
     line = PickLine.objects.get(wave=wave)
     assert line.lot.lot_number == "B1"  # same expiry: the lower lot id first
     done = pick_line_confirm(
-        actor=fl.operator, pick_line_id=line.pk, scan=scan(w.bag.gtin, "B2", "270930"), quantity=30
+        ctx=ctx(fl.operator),
+        pick_line_id=line.pk,
+        scan=scan(w.bag.gtin, "B2", "270930"),
+        quantity=30,
     )
     assert (done.reallocated, done.order_status, done.line.lot.lot_number) == (True, "picked", "B2")
     moves = list(
@@ -440,11 +444,11 @@ def test_a_short_pick_back_orders_the_order_and_releases_the_rest(fl: Flow) -> N
         PickLine.objects.get(order=karen, lot__lot_number="P1"),
     )
     first = pick_line_confirm(
-        actor=fl.operator, pick_line_id=bag_line.pk, scan=scan_of(bag_line.lot), quantity=45
+        ctx=ctx(fl.operator), pick_line_id=bag_line.pk, scan=scan_of(bag_line.lot), quantity=45
     )
     assert first.order_status == "allocated"  # the plates are still to pick
     done = pick_line_confirm(
-        actor=fl.operator, pick_line_id=plate_line.pk, scan=scan_of(plate_line.lot), quantity=10
+        ctx=ctx(fl.operator), pick_line_id=plate_line.pk, scan=scan_of(plate_line.lot), quantity=10
     )
     assert done.order_status == "back_ordered"
     karen.refresh_from_db()
@@ -470,8 +474,10 @@ def test_a_short_pick_back_orders_the_order_and_releases_the_rest(fl: Flow) -> N
     assert HoleCutTask.objects.filter(order=karen).exclude(status="cancelled").count() == 0
     # Bo's parcel goes on; Karen's, now empty, is cancelled at packing.
     line = PickLine.objects.get(order=bo)
-    pick_line_confirm(actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=10)
-    result = wave_pack(actor=fl.operator, wave_id=wave.pk)
+    pick_line_confirm(
+        ctx=ctx(fl.operator), pick_line_id=line.pk, scan=scan_of(line.lot), quantity=10
+    )
+    result = wave_pack(ctx=ctx(fl.operator), wave_id=wave.pk)
     assert (
         [p.delivery_name for p in result.packed],
         [p.delivery_name for p in result.cancelled],
@@ -499,11 +505,14 @@ def test_pick_line_already_confirmed_or_order_cancelled(fl: Flow) -> None:
     wave = run_wave(fl)
     pick_all_for = PickLine.objects.get(order=karen)
     pick_line_confirm(
-        actor=fl.operator, pick_line_id=pick_all_for.pk, scan=scan_of(pick_all_for.lot), quantity=30
+        ctx=ctx(fl.operator),
+        pick_line_id=pick_all_for.pk,
+        scan=scan_of(pick_all_for.lot),
+        quantity=30,
     )
     with pytest.raises(DomainError) as caught:
         pick_line_confirm(
-            actor=fl.operator,
+            ctx=ctx(fl.operator),
             pick_line_id=pick_all_for.pk,
             scan=scan_of(pick_all_for.lot),
             quantity=30,
@@ -517,14 +526,14 @@ def test_pick_line_already_confirmed_or_order_cancelled(fl: Flow) -> None:
     line = PickLine.objects.get(order=bo)
     with pytest.raises(DomainError) as caught:
         pick_line_confirm(
-            actor=fl.operator, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
+            ctx=ctx(fl.operator), pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
         )
     assert (caught.value.code, caught.value.fields["order"].params["status"]) == (
         "order_not_pickable",
         OrderStatus.CANCELLED.label,
     )
     assert totals() == {"B1": (70, 0)}
-    result = wave_pack(actor=fl.operator, wave_id=wave.pk)
+    result = wave_pack(ctx=ctx(fl.operator), wave_id=wave.pk)
     assert ([p.number for p in result.packed], [p.number for p in result.cancelled]) == ([1], [2])
     assert ledger_matches_totals() == []
 
@@ -539,10 +548,12 @@ def test_pick_needs_the_warehouse(fl: Flow) -> None:
         "warehouse_operator", f.OrganisationFactory(kind="logistics_provider", code="X")
     )
     with pytest.raises(NotFound):
-        pick_line_confirm(actor=stranger, pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30)
+        pick_line_confirm(
+            ctx=ctx(stranger), pick_line_id=line.pk, scan=scan_of(line.lot), quantity=30
+        )
     with pytest.raises(PermissionDenied):
         pick_line_confirm(
-            actor=f.make_user("caseworker", f.municipality("751")),
+            ctx=ctx(f.make_user("caseworker", f.municipality("751"))),
             pick_line_id=line.pk,
             scan=scan_of(line.lot),
             quantity=30,
@@ -559,12 +570,12 @@ def test_hole_cutting_waits_for_the_pick(fl: Flow) -> None:
     assert (task.order.kind, task.hole_size_mm) == ("citizen", 30)
     assert PickLine.objects.get(order__kind="ward").hole_size_mm is None
     with pytest.raises(DomainError) as caught:
-        hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=10)
+        hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=10)
     assert caught.value.code == "hole_cut_not_picked"
     pick_all(fl, wave)
-    hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=10)
+    hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=10)
     with pytest.raises(DomainError) as caught:
-        hole_cut_confirm(actor=fl.operator, task_id=task.pk, pieces=1)
+        hole_cut_confirm(ctx=ctx(fl.operator), task_id=task.pk, pieces=1)
     assert caught.value.code == "hole_cut_closed"
 
 
@@ -577,8 +588,8 @@ def shipped_parcel(fl: Flow) -> tuple[Parcel, Order]:
     karen = order(fl, fl.karen, {w.bag: 60})
     wave = run_wave(fl)
     pick_all(fl, wave)
-    wave_pack(actor=fl.operator, wave_id=wave.pk, at=NOW)
-    parcel = parcel_ship(actor=fl.operator, parcel_id=Parcel.objects.get().pk, at=NOW)
+    wave_pack(ctx=ctx(fl.operator), wave_id=wave.pk, at=NOW)
+    parcel = parcel_ship(ctx=ctx(fl.operator), parcel_id=Parcel.objects.get().pk, at=NOW)
     return parcel, karen
 
 
@@ -588,7 +599,7 @@ def test_ship_only_a_packed_parcel(fl: Flow) -> None:
     order(fl, fl.karen, {w.bag: 60})
     run_wave(fl)
     with pytest.raises(DomainError) as caught:
-        parcel_ship(actor=fl.operator, parcel_id=Parcel.objects.get().pk)
+        parcel_ship(ctx=ctx(fl.operator), parcel_id=Parcel.objects.get().pk)
     assert (caught.value.code, caught.value.fields["parcel"].params["status"]) == (
         "parcel_not_packed",
         ParcelStatus.PLANNED.label,
@@ -631,7 +642,7 @@ def test_a_returned_parcel_goes_back_to_stock_or_quarantine(
     assert totals() == {"B1": (40, 0)}  # nothing moves until the parcel is back
     StockLot.objects.update(status=lot_status)
     parcel = parcel_return_receive(
-        actor=fl.operator,
+        ctx=ctx(fl.operator),
         parcel_id=parcel.pk,
         disposition=disposition,
         at=NOW + dt.timedelta(days=5),
@@ -649,7 +660,7 @@ def test_a_returned_parcel_goes_back_to_stock_or_quarantine(
     assert totals() == {"B1": lot_totals}
     assert ledger_matches_totals() == []
     with pytest.raises(DomainError) as caught:
-        parcel_return_receive(actor=fl.operator, parcel_id=parcel.pk, disposition="stock")
+        parcel_return_receive(ctx=ctx(fl.operator), parcel_id=parcel.pk, disposition="stock")
     assert caught.value.code == "return_not_expected"
 
 
@@ -673,11 +684,11 @@ def test_wave_statement_count_does_not_grow_with_orders(fl: Flow) -> None:
                 order(fl, citizens[i], {w.bag: 30, w.plate: 10}, hole=20)
 
     orders(3)
-    wave_create(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, at=NOW)  # warm up
+    wave_create(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, at=NOW)  # warm up
     for n in (3, 30):
         orders(n)
         done, sql = statements(
-            lambda: wave_create(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
+            lambda: wave_create(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
         )
         assert (len(done.orders), len(done.pick_lines)) == (n, 5 * n // 3)
         assert len(sql) == WAVE_QUERIES, "\n".join(sql)

@@ -27,6 +27,7 @@ from forsyn.fulfilment.picking import hole_cut_confirm, pick_line_confirm
 from forsyn.fulfilment.shipping import CarrierEvent, carrier_events_apply, parcel_ship
 from forsyn.fulfilment.waves import wave_create
 from forsyn.orders.models import OrderLine
+from tests.contexts import ctx
 from tests.fulfilment.helpers import scan
 
 STAGES = ("wave", "picked", "cut", "packed", "shipped", "returned")
@@ -72,7 +73,7 @@ def warehouse_flow(w: Any, stage: str = "wave") -> WalkFlow:
     if flow is None:
         warehouse_stocked(w)
         done = wave_create(
-            actor=operator,
+            ctx=ctx(operator),
             warehouse_code="FSC",
             cutoff=timezone.now() + dt.timedelta(minutes=1),
         )
@@ -86,16 +87,16 @@ def warehouse_flow(w: Any, stage: str = "wave") -> WalkFlow:
         w._warehouse_flow = flow
     steps = {
         "picked": lambda: pick_line_confirm(
-            actor=operator,
+            ctx=ctx(operator),
             pick_line_id=flow.line.pk,
             scan=scan(w.bag.gtin, "WALK1", "290630"),
             quantity=flow.line.quantity,
         ),
         "cut": lambda: hole_cut_confirm(
-            actor=operator, task_id=flow.task.pk, pieces=flow.task.quantity
+            ctx=ctx(operator), task_id=flow.task.pk, pieces=flow.task.quantity
         ),
-        "packed": lambda: wave_pack(actor=operator, wave_id=flow.wave.pk),
-        "shipped": lambda: parcel_ship(actor=operator, parcel_id=flow.parcel.pk),
+        "packed": lambda: wave_pack(ctx=ctx(operator), wave_id=flow.wave.pk),
+        "shipped": lambda: parcel_ship(ctx=ctx(operator), parcel_id=flow.parcel.pk),
         "returned": lambda: carrier_events_apply(
             events=[
                 CarrierEvent(

@@ -1,6 +1,6 @@
 """Staff pages of citizens: the search and the access log of one citizen. Each view validates
 input, calls one selector and renders; the citizen's own page (grants and orders) is in
-`orders.citizen_page`, the lowest app that knows all it shows."""
+`fulfilment.citizen_page`, the lowest app that knows all it shows."""
 
 from typing import Any
 

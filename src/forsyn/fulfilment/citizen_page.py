@@ -1,6 +1,7 @@
 """The caseworker's page of one citizen: the citizen, their grants with what is left, and their
-orders with status, channel and who acted. It lives in `orders`, the lowest app that knows all
-it shows (citizens < grants < orders in the layers; docs/adr/0021)."""
+orders with status, channel and who acted, and their delivery pause. It lives in `fulfilment`,
+the lowest app that knows all it shows (citizens < grants < orders < fulfilment in the layers;
+docs/adr/0021): a waiting order says why allocation passed it over (issue #10 §3)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from forsyn.access.context import context_for_request
 from forsyn.access.purpose import purpose_page
 from forsyn.citizens.selectors import citizen_queryset
 from forsyn.core.errors import NotFound
+from forsyn.fulfilment.pauses import current_pause, pause_notes
 from forsyn.grants.selectors import grants_for_citizen
 from forsyn.orders.selectors import order_queryset
 
@@ -34,13 +36,20 @@ def citizen_detail_view(request: HttpRequest, citizen_id: int) -> HttpResponse:
     citizen = citizen_queryset(ctx=ctx).filter(pk=citizen_id).first()
     if citizen is None:
         raise Http404
+    orders = list(order_queryset(ctx=ctx).filter(citizen_id=citizen_id))
+    notes = pause_notes(order_ids=[o.pk for o in orders])
+    for order in orders:
+        setattr(order, "pause_note", notes.get(order.pk))  # noqa: B010 - not a model field
     return render(
         request,
-        "orders/citizen_detail.html",
+        "fulfilment/citizen_detail.html",
         {
             "citizen": citizen,
             "grants": grants,
-            "orders": order_queryset(ctx=ctx).filter(citizen_id=citizen_id),
+            "orders": orders,
+            # Why waiting orders are not allocated: a delivery pause (issue #10 §3).
+            "pause": current_pause(citizen_id=citizen_id),
+            "may_pause": policy.may_pause_deliveries(ctx),
             "full_cpr": policy.shows_full_cpr(ctx),
             "may_write": policy.may_write_grants(ctx),
             "may_see_log": policy.may_view_access_log(ctx, citizen),
