@@ -89,6 +89,7 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     # Same seed, same data. The warehouse's tables are emptied as a whole first (TRUNCATE on
     # PostgreSQL, whose ledger refuses DELETE row by row).
     tables = [m._meta.db_table for m in apps.get_app_config("fulfilment").get_models()]
+    connection.check_constraints()  # PostgreSQL: no pending foreign-key checks before TRUNCATE
     with connection.cursor() as cursor:
         for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
             cursor.execute(sql)
