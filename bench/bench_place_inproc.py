@@ -137,6 +137,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from forsyn.access.context import AccessChannel, AccessContext
     from forsyn.grants.models import Grant, GrantLine
     from forsyn.orders.models import Order, OrderLine
     from forsyn.orders.services import DeliveryInput, LineInput, order_place
@@ -168,14 +169,14 @@ def main() -> int:
         citizen_id = rng.choice(citizen_ids)
         gtins = pool[citizen_id]
         chosen = rng.sample(gtins, rng.randint(1, min(args.max_lines, len(gtins))))
+        # One access context per order, as the API builds one per request.
+        ctx = AccessContext.for_user(agent, channel=AccessChannel.API, purpose=PURPOSE)
         order, created = order_place(
-            actor=agent,
+            ctx=ctx,
             citizen_id=citizen_id,
             lines=[LineInput(g, rng.randint(1, args.max_qty)) for g in chosen],
             delivery=DeliveryInput(),
             idempotency_key=f"bench-inproc-{args.seed}-{time.time_ns()}-{next(serial)}",
-            purpose=PURPOSE,
-            access_channel="api",
         )
         assert created
         statuses[order.status] += 1

@@ -825,7 +825,7 @@ PAGE_ROUTES: dict[str, Expectation] = {
         ),
     ],
     # The warehouse's stock pages: products, lots, quantities, no citizen.
-    "lager/": _stock_page("/lager/", "the warehouse's start page: links"),
+    "lager/oversigt/": _stock_page("/lager/oversigt/", "the stock pages' start page: links"),
     "lager/modtagelse/": _stock_page("/lager/modtagelse/", "receiving: products and lots"),
     "lager/advis/": _stock_page("/lager/advis/", "suppliers' shipping notices", _notice),
     "lager/advis/<int:notice_id>/": NoPersonalData(

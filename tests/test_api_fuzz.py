@@ -113,5 +113,5 @@ def test_every_operation_met_every_role() -> None:
     """Runs after the fuzzing (pytest keeps the file's order)."""
     if not roles_seen:
         pytest.skip("the fuzzing did not run (selected alone)")
-    assert len(roles_seen) == 23
+    assert len(roles_seen) == 31
     assert {op: sorted(seen) for op, seen in roles_seen.items() if len(seen) < len(ROLES)} == {}

@@ -15,6 +15,7 @@ from forsyn.fulfilment.models import Parcel, Warehouse
 from forsyn.orders.models import Order
 from forsyn.orders.services import DeliveryInput, LineInput, order_place
 from tests import factories as f
+from tests.contexts import ctx
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_ordering import citizen_login, staff_login
 
@@ -51,7 +52,7 @@ def world(settings: Any) -> dict[str, Any]:
     f.GrantLineFactory(grant=grant, product=plate, pieces_per_month=10, hole_size_mm=25)
     caseworker = f.make_user("caseworker", aarhus, username="cw")
     order, _ = order_place(
-        actor=caseworker,
+        ctx=ctx(caseworker),
         citizen_id=citizen.pk,
         lines=[LineInput(BAG, 1), LineInput(PLATE, 1)],
         delivery=DeliveryInput(),
@@ -85,7 +86,7 @@ def test_receive_wave_pick_cut_pack_ship_deliver(
         staff.get_by_label("Stk.", exact=True).fill(pieces)
         staff.get_by_label("Scan").fill(gs1(gtin, lot, expiry))
         staff.get_by_label("Scan").press("Enter")
-        staff.get_by_text(f"Modtaget {pieces} stk. af GTIN {gtin}, batch {lot}.").wait_for()
+        staff.get_by_text(f"Modtaget {pieces} stk. af GTIN {gtin}, batch {lot}").wait_for()
 
     # Today's wave: a job run; without a broker it has run when the page answers.
     staff.goto(f"{live_server.url}/lager/")

@@ -41,7 +41,9 @@ def world() -> dict[str, Any]:
 
 def test_receive_count_and_recall(live_server: Any, page: Any, world: dict) -> None:
     expiry = (timezone.localdate() + dt.timedelta(days=500)).strftime("%y%m%d")
-    login(page, live_server.url, "lager")  # the warehouse's start page
+    login(page, live_server.url, "lager")  # the operator's start page: today's wave
+    page.get_by_role("heading", name="Dagens bølge", level=1).wait_for()
+    page.goto(f"{live_server.url}/lager/oversigt/")  # the stock pages' start page
     page.get_by_role("heading", name="Lager", level=1).wait_for()
     assert_accessible(page)
 

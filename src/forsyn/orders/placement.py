@@ -40,7 +40,11 @@ from forsyn.orders.choices import (
 from forsyn.orders.error_codes import ErrorCode
 from forsyn.orders.lifecycle import order_record_placement
 from forsyn.orders.models import Order, OrderLine
-from forsyn.orders.selectors import ordered_in_window, window_policy
+from forsyn.orders.selectors import (
+    ordered_in_window,
+    window_policy_annotations,
+    window_policy_of,
+)
 
 ORDER_PLACED = "order.placed"
 
@@ -158,6 +162,9 @@ def _resolve(
                     product_area_id=OuterRef("grant__product_area_id"),
                 )
             ),
+            **window_policy_annotations(
+                "grant__granting_organisation_id", "grant__product_area_id"
+            ),
         )
         .select_related("grant", "product")
         .select_for_update(of=("self",))
@@ -273,7 +280,7 @@ def _order_place(
 
     line_ids = sorted({gl.pk for _, _, gl in resolved})
     grant = resolved[0][2].grant
-    window_rules = window_policy(grant.granting_organisation_id, grant.product_area_id)
+    window_rules = window_policy_of(resolved[0][2])
     months = rules.months_allowed(grant.valid_from, on, window_rules)
     counted = ordered_in_window(line_ids, rules.quota_window(on, months))
     pieces_by_line: dict[int, int] = defaultdict(int)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from forsyn.access import policy
@@ -269,6 +269,27 @@ def window_policy(organisation_id: int, product_area_id: int) -> rules.WindowPol
     if row is None:
         return rules.DEFAULT_POLICY
     return rules.WindowPolicy(row.first_period_months, row.early_max_months, row.later_max_months)
+
+
+WINDOW_FIELDS = ("first_period_months", "early_max_months", "later_max_months")
+
+
+def window_policy_annotations(organisation: str, product_area: str) -> dict[str, Subquery]:
+    """The ordering policy of the organisation and product area a row names (field paths), as
+    annotations `window_<field>`: placement reads them with the grant lines it locks, one
+    statement less per order than `window_policy` (issue #9's benchmark)."""
+    rows = OrderingPolicy.objects.filter(
+        organisation_id=OuterRef(organisation), product_area_id=OuterRef(product_area)
+    )
+    return {f"window_{name}": Subquery(rows.values(name)[:1]) for name in WINDOW_FIELDS}
+
+
+def window_policy_of(row: Any) -> rules.WindowPolicy:
+    """The policy a row annotated by `window_policy_annotations` carries (defaults: none set)."""
+    values = [getattr(row, f"window_{name}") for name in WINDOW_FIELDS]
+    if values[0] is None:
+        return rules.DEFAULT_POLICY
+    return rules.WindowPolicy(*values)
 
 
 def ordered_in_window(line_ids: list[int], window: DateRange) -> dict[int, int]:
