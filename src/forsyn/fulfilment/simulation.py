@@ -120,10 +120,7 @@ def day_simulate(
     )
     done.delivered_parcels = delivered
     done.delivered_orders = (
-        ParcelOrder.objects.filter(parcel_id__in=delivered)
-        .values("order_id")
-        .distinct()
-        .count()
+        ParcelOrder.objects.filter(parcel_id__in=delivered).values("order_id").distinct().count()
     )
     return done
 
