@@ -1,9 +1,17 @@
 """Demo data: deterministic, with the logins the README promises."""
 
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from forsyn.catalogue.models import Participation, Product
 from forsyn.citizens.models import Citizen
@@ -13,6 +21,16 @@ from forsyn.orders.models import Order
 from forsyn.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
+
+# What the demo's warehouse holds at DEMO_NOW with seed 3 (tests below).
+NEAR_EXPIRY = 35  # lots with stock and under the citizens' 180 days
+BACK_ORDERED = 2  # last week's orders of the product out of stock
+WAITING = 14  # approved or allocated: today's wave
+DELIVERED_NEXT_DAY = 13  # simulate-day: the 14 less one more order of the product out of stock
+SIMULATED_DAY = (
+    "2026-11-25, lager FSC: 13 ordrer i bølgen (3 i restordre), 13 plukkelinjer plukket, "
+    "5 basisplader tilskåret, 13 pakker pakket, 13 afsendt, 13 leveret (13 ordrer).\n"
+)
 
 
 def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +86,13 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert [bool(c["represents"]) for c in citizens] == [False, False, False, False, True]
     assert all(Citizen.objects.filter(cpr=c["cpr"]).exists() for c in citizens[:4])
-    # Same seed, same data.
+    # Same seed, same data. The warehouse's tables are emptied as a whole first (TRUNCATE on
+    # PostgreSQL, whose ledger refuses DELETE row by row).
+    tables = [m._meta.db_table for m in apps.get_app_config("fulfilment").get_models()]
+    connection.check_constraints()  # PostgreSQL: no pending foreign-key checks before TRUNCATE
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
     Order.objects.all().delete()
     Grant.objects.all().delete()
     Citizen.objects.all().delete()
@@ -77,14 +101,54 @@ def test_loaddemo_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert Grant.objects.count() == grants
 
 
+# A fixed clock (a Tuesday morning in Copenhagen), so the history and the day after are exact.
+DEMO_NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+def _ledger_matches_lots() -> None:
+    """Every lot's running totals are the sums of its ledger moves."""
+    from forsyn.fulfilment.models import StockLot
+
+    lots = list(
+        StockLot.objects.annotate(
+            moved_on_hand=Coalesce(Sum("moves__on_hand_delta"), 0),
+            moved_allocated=Coalesce(Sum("moves__allocated_delta"), 0),
+        ).order_by("pk")
+    )
+    assert lots
+    for lot in lots:
+        assert (lot.on_hand_quantity, lot.allocated_quantity) == (
+            lot.moved_on_hand,
+            lot.moved_allocated,
+        ), lot.pk
+
+
+def _orders_match_their_parcels() -> None:
+    from forsyn.fulfilment.models import Parcel
+
+    for order in Order.objects.filter(status__in=["shipped", "delivered"]).order_by("pk"):
+        parcels = list(Parcel.objects.filter(orders=order))
+        assert len(parcels) == 1, order.pk
+        parcel = parcels[0]
+        assert len(parcel.sscc) == 18, order.pk
+        assert parcel.tracking_number, order.pk
+        assert parcel.status == order.status, order.pk
+
+
 def test_demo_orders_have_the_history_of_their_status(capsys: pytest.CaptureFixture[str]) -> None:
     """Every demo order went through the ordering service and the lifecycle: its events run
-    from placement to its status without a gap, and it has its access-log entry."""
+    from placement to its status without a gap, and it has its access-log entry. The warehouse
+    did the delivering: every shipped or delivered order has its parcel with an SSCC and a
+    tracking number, the ledger sums to every lot's totals, one lot is recalled and one
+    product's orders wait as back orders. `forsyn fulfilment simulate-day` then moves the
+    waiting orders along, to delivered."""
     from forsyn.audit.models import AccessLogEntry
+    from forsyn.fulfilment.models import Recall, StockLot
     from forsyn.orders.choices import TRANSITIONS
     from forsyn.orders.models import OrderEvent
 
-    call_command("loaddemo", "--scale", "small", "--seed", "3")
+    with time_machine.travel(DEMO_NOW):
+        call_command("loaddemo", "--scale", "small", "--seed", "3")
     orders = list(Order.objects.prefetch_related("events").order_by("pk"))
     statuses = {o.status for o in orders}
     assert statuses >= {"approved", "delivered"}
@@ -103,4 +167,37 @@ def test_demo_orders_have_the_history_of_their_status(capsys: pytest.CaptureFixt
     assert OrderEvent.objects.filter(to_status="delivered").count() == sum(
         o.status == "delivered" for o in orders
     )
-    assert "orders placed through the ordering service" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "orders placed through the ordering service" in out
+    _orders_match_their_parcels()
+    _ledger_matches_lots()
+    assert StockLot.objects.filter(status="recalled").count() == 1
+    assert Recall.objects.count() == 1
+    assert Recall.objects.get().recipients.count() > 0
+    assert StockLot.objects.filter(warehouse__code="FSC").values("product").distinct().count() == (
+        Product.objects.filter(status="active").count()
+    )
+    # Near expiry: lots with stock and less than the citizens' 180 days left.
+    near = StockLot.objects.filter(
+        on_hand_quantity__gt=0, expires_on__lt=DEMO_NOW.date() + dt.timedelta(days=180)
+    )
+    assert near.count() == NEAR_EXPIRY
+    assert Order.objects.filter(status="back_ordered").count() == BACK_ORDERED
+    waiting = Order.objects.filter(status__in=["approved", "allocated"]).count()
+    assert waiting == WAITING
+    delivered = Order.objects.filter(status="delivered").count()
+
+    # The next morning: one warehouse day.
+    with time_machine.travel(DEMO_NOW + dt.timedelta(days=1)):
+        call_command("fulfilment", "simulate-day")
+    out = capsys.readouterr().out
+    assert out == SIMULATED_DAY
+    assert Order.objects.filter(status="delivered").count() == delivered + DELIVERED_NEXT_DAY
+    assert Order.objects.filter(status__in=["approved", "allocated"]).count() == 0
+    assert Order.objects.filter(status="back_ordered").count() == BACK_ORDERED + 1
+    _orders_match_their_parcels()
+    _ledger_matches_lots()
+    # A second day finds nothing to do.
+    with time_machine.travel(DEMO_NOW + dt.timedelta(days=2)):
+        call_command("fulfilment", "simulate-day")
+    assert Order.objects.filter(status="delivered").count() == delivered + DELIVERED_NEXT_DAY

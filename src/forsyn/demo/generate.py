@@ -23,6 +23,7 @@ from forsyn.citizens.models import Citizen, Representative
 from forsyn.contracts.models import Contract, Lot, PriceListEntry, Tender
 from forsyn.core.identifiers import cvr_with_check_digit, with_check_digit
 from forsyn.demo import catalogue as cat
+from forsyn.demo.warehouse import fulfilment_history, warehouse_create
 from forsyn.grants.models import Grant, GrantEvent, GrantLine
 from forsyn.organisations.models import Organisation, User, UserRole
 
@@ -697,16 +698,15 @@ class DemoBuilder:
     def orders(self) -> None:
         """Orders over the last 18 months, placed through the real ordering service as phone
         orders by the service centre's demo agent (each with its events and access-log entry),
-        oldest first so every order meets the quota of its own day. Orders of earlier months
-        then move along the order lifecycle to delivered, each move an event a day apart; the
-        warehouse's own services take that over as they arrive (issue #10). This month's orders
-        stay approved (or held, if over the quota) for the warehouse and the approval queue."""
+        oldest first so every order meets the quota of its own day. The warehouse's services
+        then take them (`demo.warehouse`): orders older than ten days are waved, picked, packed,
+        shipped and delivered a week at a time; last week's are allocated (or back-ordered);
+        the newest stay approved (or held, if over the quota) for today's wave and the approval
+        queue."""
         from django.test.utils import override_settings
 
         from forsyn.access.context import AccessContext, Channel
         from forsyn.core.errors import DomainError
-        from forsyn.orders.choices import OrderStatus
-        from forsyn.orders.lifecycle import order_transition
         from forsyn.orders.placement import DeliveryInput, LineInput, order_place
 
         rng = random.Random(self.seed * 31 + 7)
@@ -750,23 +750,10 @@ class DemoBuilder:
                 except DomainError:
                     continue  # e.g. a citizen who has since died or moved away
                 placed_orders.append(order)
-        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        steps = [
-            OrderStatus.ALLOCATED,
-            OrderStatus.PICKED,
-            OrderStatus.PACKED,
-            OrderStatus.SHIPPED,
-            OrderStatus.DELIVERED,
-        ]
-        with transaction.atomic():
-            for order in placed_orders:
-                if order.placed_at >= month_start or order.status != OrderStatus.APPROVED:
-                    continue
-                for day, status in enumerate(steps, start=1):
-                    order_transition(
-                        order, status, actor=None, at=order.placed_at + dt.timedelta(days=day)
-                    )
         self.out(f"  {len(placed_orders)} orders placed through the ordering service")
+        # The warehouse takes them from here: stock, then the history through its services.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            fulfilment_history(seed=self.seed, orders=placed_orders, now=now, out=self.out)
 
     def consumption(self) -> None:
         """2022 urology consumption in the shared template, imported through the real importer.
@@ -830,6 +817,7 @@ class DemoBuilder:
             self.catalogue()
             self.participations()
             self.users()
+            warehouse_create(self.orgs[("logistics_provider", "LOG1")])
         self.out(f"  {Product.objects.count()} products, {Contract.objects.count()} contracts")
         self.citizens(SCALES[self.scale])
         self.orders()
