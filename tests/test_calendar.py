@@ -76,11 +76,9 @@ def test_third_working_day(year: int, month: int, expected: dt.date) -> None:
 def test_public_holidays_match_the_published_list() -> None:
     """Every public holiday 2025–2028 in shared/reference is closed, and the only other closed
     days are the three customary ones."""
-    from pathlib import Path
+    from tests.shared import shared_dir
 
-    text = (
-        Path(__file__).resolve().parents[2] / "shared/reference/dk/holidays_dk_2025-2028.txt"
-    ).read_text(encoding="utf-8")
+    text = (shared_dir() / "reference/dk/holidays_dk_2025-2028.txt").read_text(encoding="utf-8")
     public_part = text.split("# optional category adds:")[0]
     listed = {
         dt.date.fromisoformat(line.split()[0])

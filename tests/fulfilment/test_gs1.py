@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from forsyn.fulfilment.gs1 import ScanError, ScanResult, gtin_forms, parse_message, parse_scan
+from tests.shared import shared_dir
 
-# tests/fulfilment/ -> the repository -> its parent, where CI clones shared/ next to it.
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared/reference/gs1/vectors.json"
+# ../shared/ beside the checkout (tests/shared.py).
+VECTORS_PATH = shared_dir() / "reference/gs1/vectors.json"
 VECTORS = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
 
 # What receiving makes of each vector, by its index: a ScanResult, or the error code. The
