@@ -272,7 +272,10 @@ def test_the_caseworkers_citizen_page_lists_orders_with_status_channel_and_who(
         status="awaiting_approval", channel="phone", acting_for="Agent A (Fælles Service Center)"
     )
     page = _client(w["cw"]).get(f"/borgere/{w['citizen'].pk}/").content.decode()
-    row = re.search(rf"<td>{order.pk}</td>(.*?)</tr>", page, re.S)
+    # The order number links to its fulfilment timeline.
+    row = re.search(
+        rf"<td><a href=\"/ordrer/{order.pk}/forloeb/\">{order.pk}</a></td>(.*?)</tr>", page, re.S
+    )
     assert row is not None
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
     assert cells[1:] == [

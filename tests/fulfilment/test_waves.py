@@ -723,7 +723,7 @@ def test_ledger_sums_to_totals_through_waves(fl: Flow, plan: list[tuple[str, int
             (order(fl, fl.karen if i % 2 else fl.bo, {getattr(w, what): n}), fate)
             for i, (what, n, fate) in enumerate(plan)
         ]
-        wave_create(actor=fl.operator, warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
+        wave_create(ctx=ctx(fl.operator), warehouse_code="FSC", cutoff=CUTOFF, at=NOW)
         for o, fate in orders:
             if fate == "cancel" and Order.objects.get(pk=o.pk).status == "allocated":
                 with transaction.atomic():
@@ -736,7 +736,7 @@ def test_ledger_sums_to_totals_through_waves(fl: Flow, plan: list[tuple[str, int
             quantity = {"full": line.quantity, "short": line.quantity // 2, "none": 0}.get(fate, 0)
             try:
                 pick_line_confirm(
-                    actor=fl.operator,
+                    ctx=ctx(fl.operator),
                     pick_line_id=line.pk,
                     scan=scan_of(line.lot),
                     quantity=quantity,
@@ -744,7 +744,7 @@ def test_ledger_sums_to_totals_through_waves(fl: Flow, plan: list[tuple[str, int
             except DomainError as exc:
                 refused.add(exc.code)
         assert refused <= {"order_not_pickable"}  # only the cancelled orders' lines
-        wave_pack(actor=fl.operator, wave_id=Wave.objects.get().pk)
+        wave_pack(ctx=ctx(fl.operator), wave_id=Wave.objects.get().pk)
         assert ledger_matches_totals() == []
         for lot in StockLot.objects.all():
             assert 0 <= lot.allocated_quantity <= lot.on_hand_quantity
